@@ -1,0 +1,164 @@
+"""Safe YAML reading, with the scalar rules GitHub's workflow parser uses (YAML 1.2 core schema).
+
+PyYAML implements YAML 1.1, where ``on``/``off``/``yes``/``no`` are booleans and ``1:30`` is 90. GitHub
+reads workflows as YAML 1.2: only ``true``/``false`` are booleans. We read designs and workflow files the
+same way, and reject what a hand-edited file can get wrong: duplicate keys, alias bombs, several documents,
+non-UTF-8 bytes, oversized files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipekit.errors import InputFileError
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000  # counted with aliases expanded: a "billion laughs" file trips this early
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Yaml12Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader with YAML 1.2 core-schema implicit types and duplicate-key detection."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {}
+_IMPLICIT: list[tuple[str, str, str]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\x00"),
+]
+for _tag, _pattern, _first in _IMPLICIT:
+    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain scalar", key_node.start_mark
+            )
+        if key in result:
+            mark = key_node.start_mark
+            raise InputFileError(
+                f"line {mark.line + 1}, column {mark.column + 1}: duplicate key {key!r}; "
+                "YAML keeps only the last one, so remove or rename one of them"
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Number of nodes once aliases are expanded, computed without expanding them."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards recursive structures
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    total = min(total, MAX_NODES + 1)
+    memo[key] = total
+    return total
+
+
+def loads(text: str, source: str = "<string>") -> Any:
+    """Parse one YAML document; raise InputFileError with line and column on any problem."""
+    loader = _Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise InputFileError(
+                f"{source}: more than {MAX_NODES:,} values once aliases are expanded "
+                "(an alias bomb?); write the values out or use fewer nested aliases"
+            )
+        return loader.construct_document(node)
+    except InputFileError as error:
+        if error.message.startswith(source):
+            raise
+        raise InputFileError(f"{source}: {error.message}") from None
+    except yaml.composer.ComposerError as error:
+        if "single document" in f"{error.context} {error.problem}":
+            mark = error.problem_mark
+            where = f"line {mark.line + 1}: " if mark else ""
+            raise InputFileError(
+                f"{source}: {where}several YAML documents in one file; keep one (remove the '---' separator)"
+            ) from None
+        raise InputFileError(f"{source}: {_describe(error)}") from None
+    except yaml.YAMLError as error:
+        raise InputFileError(f"{source}: {_describe(error)}") from None
+    except RecursionError:
+        raise InputFileError(f"{source}: the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _describe(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if mark is not None:
+            return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+        return f"YAML syntax error: {problem}"
+    return f"YAML error: {error}"
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file with a size limit and clear errors."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputFileError(
+                f"{path}: file is {size:,} bytes, over the {max_bytes:,}-byte limit; is this the right file?"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a directory, expected a YAML file") from None
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied") from None
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            f"{path}: byte {error.start} is not valid UTF-8; save the file as UTF-8"
+        ) from None
+
+
+def load_file(path: Path) -> Any:
+    """Read and parse a YAML file (see `loads`)."""
+    return loads(read_text(path), str(path))
