@@ -170,7 +170,7 @@ class Catalog:
             return self.labels[label]
         known = sorted({*self.labels, *(custom or {})})
         close = difflib.get_close_matches(label, known, n=1, cutoff=0.6)
-        hint = "Declare self-hosted or larger runners under runners.custom"
+        hint = "Declare self-hosted or larger runners under `runners` in the design"
         if close:
             problem = f"unknown runner label {label!r}; did you mean {close[0]!r}? {hint}"
         else:

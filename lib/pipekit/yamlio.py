@@ -162,3 +162,135 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
 def load_file(path: Path) -> Any:
     """Read and parse a YAML file (see `loads`)."""
     return loads(read_text(path), str(path))
+
+
+# ------------------------------------------------------------------------------------------------ writing
+
+
+class Commented:
+    """A scalar written with a trailing comment: ``uses: owner/action@<sha> # v1.2.3``."""
+
+    __slots__ = ("comment", "value")
+
+    def __init__(self, value: Any, comment: str) -> None:
+        self.value = value
+        self.comment = comment
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Commented) and (self.value, self.comment) == (other.value, other.comment)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.comment))
+
+    def __repr__(self) -> str:
+        return f"Commented({self.value!r}, {self.comment!r})"
+
+
+def plain(data: Any) -> Any:
+    """The data without comments: what a YAML parser reads back from `dumps(data)`."""
+    if isinstance(data, Commented):
+        return plain(data.value)
+    if isinstance(data, dict):
+        return {key: plain(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain(item) for item in data]
+    return data
+
+
+# Keys written as people write them, although YAML 1.1 readers would take them for booleans.
+_PLAIN_KEYS = frozenset({"on"})
+
+
+def _scalar(value: Any) -> str:
+    """One scalar on one line, quoted whenever a YAML 1.1 or 1.2 reader would read another type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000, allow_unicode=True)
+    text = text.removesuffix("\n").removesuffix("\n...")
+    if "\n" in text:
+        raise ValueError(f"scalar does not fit on one line: {value!r}")
+    return text
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise TypeError(f"mapping keys must be strings, got {key!r}")
+    return key if key in _PLAIN_KEYS else _scalar(key)
+
+
+def _block_scalar(text: str, indent: str) -> list[str] | None:
+    """A multi-line string as a literal block, or None when a block cannot hold it exactly."""
+    lines = text.split("\n")
+    body = lines[:-1] if text.endswith("\n") else lines
+    if any(line != line.rstrip() or "\t" in line for line in body) or not body or body[0].startswith(" "):
+        return None
+    if text.endswith("\n\n") or any(ch in text for ch in "\r\x85\u2028\u2029"):
+        return None
+    chomp = "" if text.endswith("\n") else "-"
+    return [f"|{chomp}"] + [f"{indent}{line}" if line else "" for line in body]
+
+
+def _inline(value: Any, indent: str) -> tuple[str, list[str]]:
+    """The text after ``key:`` on the same line, and any lines that follow."""
+    comment = ""
+    if isinstance(value, Commented):
+        comment = f" # {value.comment}"
+        value = value.value
+    if isinstance(value, dict):
+        if not value:
+            return " {}" + comment, []
+        return comment, _mapping(value, indent + "  ")
+    if isinstance(value, list | tuple):
+        if not value:
+            return " []" + comment, []
+        return comment, _sequence(value, indent + "  ")
+    if isinstance(value, str) and "\n" in value:
+        block = _block_scalar(value, indent + "  ")
+        if block is not None:
+            return f" {block[0]}{comment}", block[1:]
+        return " " + yaml.safe_dump(value, default_style='"', width=1_000_000).strip() + comment, []
+    return f" {_scalar(value)}{comment}", []
+
+
+def _mapping(data: dict[Any, Any], indent: str) -> list[str]:
+    lines: list[str] = []
+    for key, value in data.items():
+        head, rest = _inline(value, indent)
+        lines.append(f"{indent}{_key(key)}:{head}")
+        lines.extend(rest)
+    return lines
+
+
+def _sequence(items: list[Any] | tuple[Any, ...], indent: str) -> list[str]:
+    lines: list[str] = []
+    for item in items:
+        inner = plain(item) if not isinstance(item, Commented) else item
+        if isinstance(inner, dict) and inner:
+            nested = _mapping(item, indent + "  ")
+            lines.append(f"{indent}- {nested[0].lstrip()}")
+            lines.extend(nested[1:])
+        else:
+            head, rest = _inline(item, indent)
+            lines.append(f"{indent}-{head}")
+            lines.extend(rest)
+    return lines
+
+
+def dumps(data: dict[str, Any], *, header: str = "", blank_line_between: bool = True) -> str:
+    """Deterministic block-style YAML of a mapping, keys in the order given, with optional comments.
+
+    `header` lines become ``#`` comments at the top. With `blank_line_between`, top-level keys are
+    separated by blank lines, as people write workflows.
+    """
+    out = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
+    for index, (key, value) in enumerate(data.items()):
+        if out and (blank_line_between or index == 0):
+            out.append("")
+        head, rest = _inline(value, "")
+        out.append(f"{_key(key)}:{head}")
+        out.extend(rest)
+    return "\n".join(out) + "\n"

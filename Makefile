@@ -1,0 +1,43 @@
+# Two commands from a fresh clone: `make workflows` and `make test`. Each bootstraps what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: workflows test lint typecheck pytest notebooks bench clean help
+
+help:
+	@echo "make workflows   render the design (pipeline.yaml) into workflows/"
+	@echo "make test        lint, type-check and run every test"
+	@echo "make notebooks   regenerate workflows/ by running the notebooks headlessly"
+	@echo "make bench       run the benchmarks and print figures"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+include tools/tools.mk
+
+workflows: $(STAMP)
+	$(BIN)/pipekit plan --design pipeline.yaml
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff format --check lib tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) tools
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,9 @@
+"""Subcommands of `pipekit`; each module has `add_parser(subparsers)` and sets `run` on its parser."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from pipekit.commands import check, expand, plan, render, schema
+
+SUBCOMMANDS: tuple[ModuleType, ...] = (plan, expand, render, check, schema)

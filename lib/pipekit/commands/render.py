@@ -1,0 +1,33 @@
+"""`pipekit render`: write the workflow files of a design, atomically."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from pipekit.design import DEFAULT_DESIGN_FILE, load_design
+from pipekit.output import write_files
+from pipekit.render import render_all
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("render", help="write the workflow files and .gitleaks.toml of a design")
+    parser.add_argument("--design", default=DEFAULT_DESIGN_FILE, metavar="FILE", help="design file")
+    parser.add_argument(
+        "--out", default="workflows", metavar="DIR", help="output folder (default: workflows)"
+    )
+    parser.set_defaults(run=run)
+
+
+def render_design(design_path: str) -> dict[str, str]:
+    """Every file's text for the design at `design_path`; headers name the design by its file name."""
+    design = load_design(design_path)
+    return render_all(design, Path(design_path).name)
+
+
+def run(args: argparse.Namespace) -> int:
+    files = render_design(args.design)
+    for path in write_files(Path(args.out), files):
+        print(f"wrote {path}")
+    return 0

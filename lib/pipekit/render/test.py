@@ -1,0 +1,251 @@
+"""test.yaml: lint, the test matrix with coverage and a test-count gate, benchmarks, dependency audit."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from pipekit import jobs as jobgraph
+from pipekit.design import Design
+from pipekit.render import common
+from pipekit.render.common import READ_CONTENTS, Step, checkout, permissions, step
+from pipekit.yamlio import dumps
+
+FILE = "test.yaml"
+
+# Counts the tests that ran (not skipped) in JUnit XML; the gate fails below MIN_TESTS.
+TEST_GATE = """\
+python - <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+root = ET.parse("junit.xml").getroot()
+suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
+ran = sum(int(s.get("tests", 0)) - int(s.get("skipped", 0)) for s in suites)
+minimum = int(os.environ["MIN_TESTS"])
+print(f"{ran} tests ran; the gate needs at least {minimum}.")
+with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as summary:
+    summary.write(f"**Test gate:** {ran} tests ran (minimum {minimum}).\\n")
+sys.exit(0 if ran >= minimum else f"Only {ran} tests ran; at least {minimum} must run.")
+PY
+"""
+
+# Turns pytest-benchmark JSON into a markdown table for the fallback comment.
+BENCHMARK_COMMENT = """\
+python - <<'PY'
+import json
+data = json.load(open("benchmark.json"))
+lines = ["### Benchmark results", "", "The benchmark action failed; raw results of this run:", "",
+         "| benchmark | mean (s) | stddev (s) | rounds |", "|---|---|---|---|"]
+for bench in data.get("benchmarks", []):
+    stats = bench["stats"]
+    lines.append(f"| {bench['name']} | {stats['mean']:.6f} | {stats['stddev']:.6f} | {stats['rounds']} |")
+open("benchmark-comment.md", "w").write("\\n".join(lines) + "\\n")
+PY
+"""
+
+
+def _mode_step(design: Design) -> Step:
+    """Selects the mode's extras and environment; mode names and env keys are validated identifiers."""
+    lines = ['case "$MODE" in']
+    for name, mode in design.test.modes.items():
+        actions = [f"extras={shlex.quote(' '.join(mode.extras))}"]
+        actions += [
+            f'echo {shlex.quote(f"{key}={value}")} >> "$GITHUB_ENV"' for key, value in mode.env.items()
+        ]
+        lines.append(f"  {name}) " + "; ".join(actions) + " ;;")
+    lines.append('  *) echo "unknown test mode: $MODE" >&2; exit 1 ;;')
+    lines.append("esac")
+    lines.append('echo "EXTRAS=$extras" >> "$GITHUB_ENV"')
+    return step("Select the mode's extras", run="\n".join(lines) + "\n", env={"MODE": "${{ matrix.mode }}"})
+
+
+def _report_leg_condition(design: Design) -> str:
+    leg = design.test.coverage.report_leg
+    parts = [f"matrix.{key} == '{value}'" for key, value in leg.items()]
+    return " && ".join(["always()", *parts])
+
+
+def _lint_job(design: Design) -> dict[str, Any]:
+    lint, run = design.test.lint, common.in_env(design)
+    sources = " ".join(shlex.quote(d) for d in design.project.source_dirs)
+    steps = [checkout(), *common.setup_python(design, design.project.python), common.install(design)]
+    if lint.ruff_format:
+        steps.append(step("Check formatting (ruff)", run=f"{run}ruff format --check .\n"))
+    if lint.ruff_check:
+        steps.append(step("Lint (ruff)", run=f"{run}ruff check --output-format=github .\n"))
+    if lint.mypy:
+        steps.append(step("Type-check (mypy)", run=f"{run}mypy {sources}\n"))
+    return common.job(
+        name="Lint and type-check",
+        runs_on="ubuntu-latest",
+        timeout=design.test.timeout_minutes,
+        perms=permissions(contents=READ_CONTENTS),
+        steps=steps,
+    )
+
+
+def _test_job(design: Design) -> dict[str, Any]:
+    test, run = design.test, common.in_env(design)
+    coverage = test.coverage
+    sources = design.project.source_dirs
+    pytest = f"{run}pytest --junitxml=junit.xml"
+    if coverage.enabled:
+        pytest += "".join(f" --cov={shlex.quote(s)}" for s in sources)
+        pytest += " --cov-report=term --cov-report=xml"
+        if coverage.html_artifact:
+            pytest += " --cov-report=html"
+        if coverage.fail_under is not None:
+            pytest += f" --cov-fail-under={coverage.fail_under:g}"
+    if test.pytest_args:
+        pytest += " $PYTEST_ARGS"
+    steps: list[Step] = [
+        checkout(),
+        *common.setup_python(design, "${{ matrix.python-version }}"),
+        _mode_step(design),
+        common.install(design, extras_from_env=True),
+        step(
+            "Run tests",
+            run=pytest + "\n",
+            env={"PYTEST_ARGS": test.pytest_args} if test.pytest_args else None,
+        ),
+        step("Check the number of tests that ran", run=TEST_GATE, env={"MIN_TESTS": str(test.min_tests)}),
+    ]
+    if coverage.enabled and coverage.html_artifact:
+        steps.append(
+            step(
+                "Upload the coverage report",
+                uses_action="actions/upload-artifact",
+                if_=_report_leg_condition(design),
+                with_={"name": "coverage-html", "path": "htmlcov/", "if-no-files-found": "warn"},
+            )
+        )
+    strategy: dict[str, Any] = {"fail-fast": test.fail_fast}
+    if test.max_parallel is not None:
+        strategy["max-parallel"] = test.max_parallel
+    strategy["matrix"] = jobgraph.test_matrix(design)
+    return common.job(
+        name="Test",
+        runs_on="${{ matrix.os }}",
+        timeout=test.timeout_minutes,
+        perms=permissions(contents=READ_CONTENTS),
+        strategy=strategy,
+        env={test.mode_variable: "${{ matrix.mode }}"},
+        defaults={"run": {"shell": "bash"}},
+        steps=steps,
+    )
+
+
+def _benchmark_job(design: Design) -> dict[str, Any]:
+    bench = design.test.benchmark
+    leg_mode = design.test.coverage.report_leg.get("mode", design.test.matrix.mode[-1])
+    extras = " ".join(design.test.modes[leg_mode].extras) if leg_mode in design.test.modes else ""
+    run = common.in_env(design)
+    is_pr = "github.event_name == 'pull_request'"
+    steps: list[Step] = [
+        checkout(),
+        *common.setup_python(design, design.project.python),
+        common.install(design, extras),
+        step("Run benchmarks", run=f"{run}{bench.command}\n" if run else bench.command + "\n"),
+        step(
+            "Store benchmark results",
+            uses_action="actions/upload-artifact",
+            if_="always()",
+            with_={"name": "benchmark-results", "path": "benchmark.json", "if-no-files-found": "warn"},
+        ),
+        # Comment-only mode: earlier results come from the Actions cache, never from a gh-pages branch.
+        step(
+            "Restore earlier benchmark data",
+            uses_action="actions/cache",
+            with_={
+                "path": "benchmark-data",
+                "key": "benchmark-${{ runner.os }}-${{ github.run_id }}",
+                "restore-keys": "benchmark-${{ runner.os }}-",
+            },
+        ),
+        step(
+            "Compare with earlier results",
+            id="benchmark",
+            uses_action="benchmark-action/github-action-benchmark",
+            continue_on_error=True,
+            with_={
+                "name": "Benchmark",
+                "tool": bench.tool,
+                "output-file-path": "benchmark.json",
+                "external-data-json-path": "benchmark-data/benchmark.json",
+                "save-data-file": "${{ github.event_name == 'push' }}",
+                "auto-push": False,
+                "github-token": "${{ secrets.GITHUB_TOKEN }}",
+                "comment-always": f"${{{{ {is_pr} }}}}",
+                "summary-always": True,
+                "alert-threshold": bench.alert_threshold,
+                "fail-on-alert": bench.fail_on_alert,
+            },
+        ),
+        step(
+            "Write the fallback comment",
+            if_=f"steps.benchmark.outcome == 'failure' && {is_pr}",
+            run=BENCHMARK_COMMENT,
+        ),
+        step(
+            "Comment on the pull request (fallback)",
+            uses_action="peter-evans/create-or-update-comment",
+            if_=f"steps.benchmark.outcome == 'failure' && {is_pr}",
+            with_={
+                "issue-number": "${{ github.event.pull_request.number }}",
+                "body-path": "benchmark-comment.md",
+            },
+        ),
+    ]
+    if bench.fail_on_alert:
+        steps.append(
+            step(
+                "Fail on a benchmark alert",
+                if_="steps.benchmark.outcome == 'failure'",
+                run='echo "The benchmark comparison failed or raised an alert." >&2\nexit 1\n',
+            )
+        )
+    return common.job(
+        name="Benchmark",
+        runs_on=bench.runner,
+        timeout=design.test.timeout_minutes,
+        perms=permissions(
+            contents=("write", "github-action-benchmark posts its comparison as a commit comment"),
+            pull_requests=("write", "post the fallback comment when the benchmark action fails"),
+        ),
+        steps=steps,
+    )
+
+
+def _audit_job(design: Design) -> dict[str, Any]:
+    steps: list[Step] = [
+        checkout(),
+        *common.setup_python(design, design.project.python),
+        common.install(design),
+        step(
+            "Audit dependencies (pip-audit)",
+            run=f"{common.in_env(design)}python -m pip install pip-audit==2.10.1\n"
+            f"{common.in_env(design)}pip-audit --progress-spinner off --skip-editable\n",
+        ),
+    ]
+    return common.job(
+        name="Dependency vulnerability scan",
+        runs_on="ubuntu-latest",
+        timeout=design.test.timeout_minutes,
+        perms=permissions(contents=READ_CONTENTS),
+        steps=steps,
+    )
+
+
+def render(design: Design, design_file: str) -> str | None:
+    builders = {
+        "lint": _lint_job,
+        "test": _test_job,
+        "benchmark": _benchmark_job,
+        "dependency-audit": _audit_job,
+    }
+    jobs = {spec.id: builders[spec.id](design) for spec in jobgraph.workflow_jobs(design, "test")}
+    workflow = common.workflow(
+        name="Test",
+        on=common.triggers(design, jobgraph.workflow_triggers(design, "test")),
+        jobs=jobs,
+    )
+    return dumps(workflow, header=common.header(design_file, FILE))
