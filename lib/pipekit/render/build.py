@@ -1,0 +1,232 @@
+"""build.yaml: the Docker image, built with Buildx for several platforms, cached, attested and scanned.
+
+Pull requests build the pull-request platforms and load the image locally (no push, no registry
+login, no attestations); every other run builds the push platforms, pushes, and attaches SBOM and
+provenance. Trivy scans whichever image the run produced and uploads SARIF to code scanning.
+"""
+
+from __future__ import annotations
+
+from pipekit import jobs, yamlio
+from pipekit.catalog import load_catalog
+from pipekit.design import Design
+from pipekit.render import common
+from pipekit.yamlio import Commented
+
+FILE = "build.yaml"
+SARIF = "trivy-image.sarif"
+IS_PR = "github.event_name == 'pull_request'"
+NOT_PR = "github.event_name != 'pull_request'"
+GHCR = "ghcr.io"
+# metadata-action tags: branch and PR names, semver from v* tags, and the full commit SHA that
+# deploy.yaml pulls as `sha-<sha>`.
+TAGS = (
+    "type=ref,event=branch",
+    "type=ref,event=pr",
+    "type=semver,pattern={{version}}",
+    "type=semver,pattern={{major}}.{{minor}}",
+    "type=sha,format=long",
+)
+_NATIVE = {"x64": "linux/amd64", "arm64": "linux/arm64"}
+
+
+def render(design: Design, design_file: str) -> str | None:
+    if not design.build.enabled:
+        return None
+    (spec,) = jobs.workflow_jobs(design, "build")
+    on = common.triggers(design, jobs.workflow_triggers(design, "build"))
+    if "push" in on:
+        on["push"]["tags"] = ["v*"]  # release tags get semver image tags
+    image_job = common.job(
+        name="Build image",
+        runs_on=spec.runner,
+        timeout=design.build.timeout_minutes,
+        perms=_permissions(design),
+        steps=_steps(design),
+    )
+    data = common.workflow(name="Build", on=on, jobs={spec.id: image_job})
+    return yamlio.dumps(data, header=common.header(design_file, FILE))
+
+
+def _attests_on_github(design: Design) -> bool:
+    """GitHub artifact attestations exist for public repositories, or private ones on Enterprise Cloud."""
+    billing = design.billing
+    return design.build.attestations and (billing.visibility == "public" or billing.plan == "enterprise")
+
+
+def _permissions(design: Design) -> dict[str, object]:
+    grants: dict[str, tuple[str, str]] = {"contents": common.READ_CONTENTS}
+    if design.build.registry == GHCR:
+        grants["packages"] = (
+            "write",
+            "push the image to ghcr.io (pull-request runs never push, but permissions are per job)",
+        )
+    if _attests_on_github(design):
+        grants["id_token"] = ("write", "sign the build provenance attestation (Sigstore via OIDC)")
+        grants["attestations"] = ("write", "store the build provenance attestation")
+    if design.build.scan.enabled:
+        grants["security_events"] = common.SECURITY_EVENTS_WRITE
+    return common.permissions(**grants)
+
+
+def _image(design: Design) -> tuple[list[common.Step], str]:
+    """Steps that work out the image reference (no tag), and the reference later steps use."""
+    reference = f"{design.build.registry}/{common.image_name(design)}"
+    if "${{" not in reference:
+        return [], reference
+    # The repository name may contain capitals; image references must be lower case.
+    lower = common.step(
+        "Image name in lower case",
+        id="image",
+        env={"IMAGE": reference},
+        shell="bash",
+        run='printf \'name=%s\\n\' "${IMAGE,,}" >> "$GITHUB_OUTPUT"\n',
+    )
+    return [lower], "${{ steps.image.outputs.name }}"
+
+
+def _by_event(pull_request: str, other: str) -> str:
+    """One value for pull requests and another for every other event, as an expression if they differ."""
+    if pull_request == other:
+        return pull_request
+    return f"${{{{ {IS_PR} && '{pull_request}' || '{other}' }}}}"
+
+
+def _native_platform(runner: str) -> str:
+    # Labels pipekit does not know (self-hosted, larger) are taken to be x64 Linux.
+    known = load_catalog().labels.get(runner)
+    return _NATIVE.get(known.arch if known else "x64", "linux/amd64")
+
+
+def _qemu(design: Design) -> list[common.Step]:
+    """QEMU for platforms the runner cannot execute natively, only on the events that build them."""
+    native = _native_platform(design.build.runner)
+    on_pr = [p for p in design.build.platforms_pull_request if p != native]
+    on_push = [p for p in design.build.platforms_push if p != native]
+    if not on_pr and not on_push:
+        return []
+    condition = None if on_pr and on_push else (IS_PR if on_pr else NOT_PR)
+    emulated = list(dict.fromkeys([*on_pr, *on_push]))
+    return [
+        common.step(
+            "Set up QEMU",
+            uses_action="docker/setup-qemu-action",
+            if_=condition,
+            with_={"platforms": ",".join(emulated)},
+        )
+    ]
+
+
+def _login(design: Design) -> common.Step:
+    registry = design.build.registry
+    if registry == GHCR:
+        username: object = "${{ github.actor }}"
+        password = "${{ secrets.GITHUB_TOKEN }}"
+    else:
+        username = Commented(
+            "${{ secrets.REGISTRY_USERNAME }}",
+            f"repository secrets REGISTRY_USERNAME and REGISTRY_PASSWORD hold the {registry} login",
+        )
+        password = "${{ secrets.REGISTRY_PASSWORD }}"
+    return common.step(
+        f"Log in to {registry}",
+        uses_action="docker/login-action",
+        if_=NOT_PR,
+        with_={"registry": registry, "username": username, "password": password},
+    )
+
+
+def _attestation_inputs(design: Design) -> dict[str, object]:
+    if not design.build.attestations:
+        return {"sbom": False, "provenance": False}
+    provenance: object = f"${{{{ {NOT_PR} }}}}"
+    if not _attests_on_github(design):
+        provenance = Commented(
+            provenance,
+            "kept with the image; GitHub artifact attestations need a public repository or Enterprise Cloud",
+        )
+    # Pull-request builds are loaded into the local image store, which cannot hold attestations.
+    return {"sbom": f"${{{{ {NOT_PR} }}}}", "provenance": provenance}
+
+
+def _build(design: Design) -> common.Step:
+    build = design.build
+    return common.step(
+        "Build and push",
+        id="build",
+        uses_action="docker/build-push-action",
+        with_={
+            "context": build.context,
+            "file": build.dockerfile,
+            "platforms": _by_event(",".join(build.platforms_pull_request), ",".join(build.platforms_push)),
+            "push": f"${{{{ {NOT_PR} }}}}",
+            "load": f"${{{{ {IS_PR} }}}}",
+            "tags": "${{ steps.meta.outputs.tags }}",
+            "labels": "${{ steps.meta.outputs.labels }}",
+            "cache-from": "type=gha",
+            "cache-to": "type=gha,mode=max",
+            **_attestation_inputs(design),
+        },
+    )
+
+
+def _scan(design: Design, image: str) -> list[common.Step]:
+    scan = design.build.scan
+    if not scan.enabled:
+        return []
+    # Pull requests scan the loaded image by its sha tag; other runs the pushed image by digest.
+    by_event = "format(':sha-{0}', github.sha) || format('@{0}', steps.build.outputs.digest)"
+    where = f"${{{{ {IS_PR} && {by_event} }}}}"
+    trivy = common.step(
+        "Scan the image with Trivy",
+        uses_action="aquasecurity/trivy-action",
+        with_={
+            "image-ref": image + where,
+            "format": "sarif",
+            "output": SARIF,
+            "severity": ",".join(scan.severity),
+            # Without this, SARIF output carries every severity and exit-code counts them all.
+            "limit-severities-for-sarif": True,
+            "ignore-unfixed": scan.ignore_unfixed,
+            "exit-code": 1 if scan.fail_on_findings else 0,
+        },
+    )
+    return [trivy, common.sarif_upload(scan.category, SARIF)]
+
+
+def _attest(design: Design, image: str) -> list[common.Step]:
+    if not _attests_on_github(design):
+        return []
+    return [
+        common.step(
+            "Attest build provenance",
+            uses_action="actions/attest-build-provenance",
+            if_=NOT_PR,
+            with_={
+                "subject-name": image,
+                "subject-digest": "${{ steps.build.outputs.digest }}",
+                "push-to-registry": True,
+                "create-storage-record": Commented(False, "a storage record needs artifact-metadata: write"),
+            },
+        )
+    ]
+
+
+def _steps(design: Design) -> list[common.Step]:
+    name_steps, image = _image(design)
+    return [
+        common.checkout(),
+        *name_steps,
+        *_qemu(design),
+        common.step("Set up Docker Buildx", uses_action="docker/setup-buildx-action"),
+        _login(design),
+        common.step(
+            "Image tags and labels",
+            id="meta",
+            uses_action="docker/metadata-action",
+            with_={"images": image, "tags": "\n".join(TAGS) + "\n"},
+        ),
+        _build(design),
+        *_attest(design, image),
+        *_scan(design, image),
+    ]
