@@ -99,9 +99,8 @@ class Coverage:
     enabled: bool = spec(True)
     html_artifact: bool = spec(True, doc="Upload the HTML report as an artifact")
     fail_under: float | None = spec(None, minimum=0, maximum=100, doc="Minimum total coverage percent")
-    report_leg: Mapping[str, str] = spec(
-        factory=_frozen(**{"python-version": "3.12", "os": "ubuntu-latest", "mode": "production"}),
-        doc="The matrix leg that uploads the coverage report",
+    report_leg: Mapping[str, str] | None = spec(
+        None, doc="The matrix leg that uploads the coverage report; null: the last Linux leg"
     )
 
 
@@ -492,7 +491,7 @@ def _check_consistency(design: Design) -> None:
     for section in ("include", "exclude"):
         for i, entry in enumerate(getattr(test.matrix, section)):
             _check_matrix_entry(entry, f"test.matrix.{section}[{i}]")
-    for key, value in test.coverage.report_leg.items():
+    for key, value in (test.coverage.report_leg or {}).items():
         axis = getattr(test.matrix, "python_version" if key == "python-version" else key, None)
         if axis is None:
             raise DesignError(f"test.coverage.report_leg.{key}", "expected one of python-version, os, mode")

@@ -55,6 +55,20 @@ def test_matrix(design: Design) -> dict[str, Any]:
     return result
 
 
+def report_leg(design: Design) -> dict[str, Any]:
+    """The test matrix leg that uploads coverage and whose mode the benchmark uses.
+
+    The design's choice, else the last leg on a Linux runner (newest Python, fullest mode), else the last.
+    """
+    chosen = design.test.coverage.report_leg
+    if chosen:
+        return dict(chosen)
+    legs = expand_matrix(test_matrix(design), job="test")
+    linux = [leg for leg in legs if str(leg.get("os", "")).startswith("ubuntu")]
+    leg = (linux or legs)[-1]
+    return {key: leg[key] for key in ("python-version", "os", "mode") if key in leg}
+
+
 def pipeline_jobs(design: Design) -> list[JobSpec]:
     """Every job the design's workflows contain, in workflow then job order."""
     jobs: list[JobSpec] = []

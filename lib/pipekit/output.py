@@ -79,8 +79,7 @@ def write_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
                 handle.flush()
                 os.fsync(handle.fileno())
             temp.chmod(target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        for temp, target in staged:
-            os.replace(temp, target)
+        _replace_all(staged)
     except OSError as error:
         raise OutputError(
             f"{out_dir}: cannot write ({error.strerror}); existing files were left as they were"
@@ -90,3 +89,22 @@ def write_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
     return [target for _, target in staged]
+
+
+def _replace_all(staged: list[tuple[Path, Path]]) -> None:
+    """Rename every temporary over its target; if one rename fails, put the earlier targets back."""
+    previous: list[tuple[Path, bytes | None]] = [
+        (target, target.read_bytes() if target.exists() else None) for _, target in staged
+    ]
+    done = 0
+    try:
+        for temp, target in staged:
+            os.replace(temp, target)
+            done += 1
+    except OSError:
+        for target, content in previous[:done]:
+            if content is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(content)
+        raise

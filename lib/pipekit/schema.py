@@ -79,11 +79,15 @@ def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def convert(tp: Any, value: Any, path: str) -> Any:
-    """Convert `value` to type `tp`, or raise DesignError naming `path`."""
+def convert(tp: Any, value: Any, path: str, base: Any = None) -> Any:
+    """Convert `value` to type `tp`, or raise DesignError naming `path`.
+
+    For a dataclass, `base` is the default instance at this position: keys the data leaves out take
+    its values, so a partly written section keeps the defaults of the rest.
+    """
     origin = get_origin(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        return _convert_dataclass(tp, value, path)
+        return _convert_dataclass(tp, value, path, base)
     if tp is Any:
         return value
     if origin is Literal:
@@ -99,10 +103,10 @@ def convert(tp: Any, value: Any, path: str) -> Any:
             return None
         non_none = [o for o in options if o is not type(None)]
         if len(non_none) == 1:
-            return convert(non_none[0], value, path)
+            return convert(non_none[0], value, path, base)
         for option in non_none:
             try:
-                return convert(option, value, path)
+                return convert(option, value, path, base)
             except DesignError:
                 continue
         raise DesignError(path, f"expected {_type_words(tp)}, got {_describe(value)}")
@@ -171,7 +175,7 @@ def _check_constraints(field: dataclasses.Field[Any], value: Any, path: str) -> 
             raise DesignError(path, f"expected at most {high:g}, got {value:g}")
 
 
-def _convert_dataclass(cls: type[T], value: Any, path: str) -> T:
+def _convert_dataclass(cls: type[T], value: Any, path: str, base: Any = None) -> T:
     if value is None:
         value = {}
     if not isinstance(value, dict):
@@ -183,12 +187,20 @@ def _convert_dataclass(cls: type[T], value: Any, path: str) -> T:
             allowed = ", ".join(fields)
             hint = did_you_mean(str(key), fields)
             raise DesignError(_join(path, str(key)), f"unknown key{hint} (allowed here: {allowed})")
+    if base is None and all(
+        f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        for f in fields.values()
+    ):
+        base = cls()
     kwargs = {}
     for key, field in fields.items():
+        field_base = getattr(base, field.name) if base is not None else None
         if key not in value:
+            if base is not None:
+                kwargs[field.name] = field_base
             continue
         field_path = _join(path, key)
-        converted = convert(hints[field.name], value[key], field_path)
+        converted = convert(hints[field.name], value[key], field_path, field_base)
         _check_constraints(field, converted, field_path)
         kwargs[field.name] = converted
     return cls(**kwargs)

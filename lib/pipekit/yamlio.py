@@ -207,13 +207,34 @@ def _scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return repr(value)
+    if isinstance(value, float):
+        # PyYAML's spelling reads back as a float in YAML 1.1 and 1.2 alike (1.0e+20, .inf).
+        return yaml.safe_dump(value).removesuffix("\n").removesuffix("\n...")
+    if not _printable(value) or "\n" in value:
+        return _double_quoted(value)
     text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000, allow_unicode=True)
     text = text.removesuffix("\n").removesuffix("\n...")
-    if "\n" in text:
-        raise ValueError(f"scalar does not fit on one line: {value!r}")
-    return text
+    if text == value and _resolves_to_non_string(text):
+        # Plain for YAML 1.1 but typed for YAML 1.2 (e.g. 0o17), which is how GitHub reads it.
+        text = yaml.safe_dump(value, default_style="'", width=1_000_000, allow_unicode=True).strip()
+    return text if "\n" not in text else _double_quoted(value)
+
+
+def _printable(text: str) -> bool:
+    """No control characters or Unicode line breaks, which some readers treat as new lines."""
+    return all(ch in "\t\n" or (ch.isprintable() and ch not in "\x85\u2028\u2029\ufeff") for ch in text)
+
+
+def _double_quoted(text: str) -> str:
+    """A double-quoted scalar on one line, every special character escaped."""
+    return yaml.safe_dump(text, default_style='"', width=1_000_000, allow_unicode=False).strip()
+
+
+def _resolves_to_non_string(text: str) -> bool:
+    resolved = _Yaml12Loader.resolve(_Yaml12Loader, yaml.ScalarNode, text, (True, False))  # type: ignore[arg-type]
+    return bool(resolved != "tag:yaml.org,2002:str")
 
 
 def _key(key: Any) -> str:
@@ -226,9 +247,9 @@ def _block_scalar(text: str, indent: str) -> list[str] | None:
     """A multi-line string as a literal block, or None when a block cannot hold it exactly."""
     lines = text.split("\n")
     body = lines[:-1] if text.endswith("\n") else lines
-    if any(line != line.rstrip() or "\t" in line for line in body) or not body or body[0].startswith(" "):
+    if not body or not body[0] or body[0].startswith(" ") or not _printable(text):
         return None
-    if text.endswith("\n\n") or any(ch in text for ch in "\r\x85\u2028\u2029"):
+    if any(line != line.rstrip() or "\t" in line for line in body) or text.endswith("\n\n"):
         return None
     chomp = "" if text.endswith("\n") else "-"
     return [f"|{chomp}"] + [f"{indent}{line}" if line else "" for line in body]
@@ -252,7 +273,7 @@ def _inline(value: Any, indent: str) -> tuple[str, list[str]]:
         block = _block_scalar(value, indent + "  ")
         if block is not None:
             return f" {block[0]}{comment}", block[1:]
-        return " " + yaml.safe_dump(value, default_style='"', width=1_000_000).strip() + comment, []
+        return f" {_double_quoted(value)}{comment}", []
     return f" {_scalar(value)}{comment}", []
 
 

@@ -59,7 +59,7 @@ def _mode_step(design: Design) -> Step:
 
 
 def _report_leg_condition(design: Design) -> str:
-    leg = design.test.coverage.report_leg
+    leg = jobgraph.report_leg(design)
     parts = [f"matrix.{key} == '{value}'" for key, value in leg.items()]
     return " && ".join(["always()", *parts])
 
@@ -136,7 +136,7 @@ def _test_job(design: Design) -> dict[str, Any]:
 
 def _benchmark_job(design: Design) -> dict[str, Any]:
     bench = design.test.benchmark
-    leg_mode = design.test.coverage.report_leg.get("mode", design.test.matrix.mode[-1])
+    leg_mode = jobgraph.report_leg(design).get("mode", design.test.matrix.mode[0])
     extras = " ".join(design.test.modes[leg_mode].extras) if leg_mode in design.test.modes else ""
     run = common.in_env(design)
     is_pr = "github.event_name == 'pull_request'"
