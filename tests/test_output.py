@@ -14,7 +14,9 @@ from pipekit.errors import OutputError
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()
+    }
 
 
 def test_writes_files_and_keeps_their_mode(tmp_path: Path) -> None:
@@ -38,7 +40,7 @@ def test_out_dir_problems(tmp_path: Path) -> None:
     a_file.write_text("x")
     with pytest.raises(OutputError, match="must be a folder, but this is a file"):
         output.write_files(a_file, {"test.yaml": "x"})
-    with pytest.raises(OutputError, match="parent folder .* does not exist"):
+    with pytest.raises(OutputError, match=r"parent folder .* does not exist"):
         output.write_files(tmp_path / "a" / "b", {"test.yaml": "x"})
 
 
@@ -47,7 +49,7 @@ def test_symlink_outside_the_folder_is_refused(tmp_path: Path) -> None:
     out.mkdir()
     outside.write_text("precious\n")
     (out / "test.yaml").symlink_to(outside)
-    with pytest.raises(OutputError, match="symbolic link .* outside the output folder"):
+    with pytest.raises(OutputError, match=r"symbolic link .* outside the output folder"):
         output.write_files(out, {"test.yaml": "x"})
     assert outside.read_text() == "precious\n"
 
@@ -66,7 +68,9 @@ def test_a_failed_rename_puts_every_file_back(tmp_path: Path, monkeypatch: pytes
         real_replace(src, dst)
 
     monkeypatch.setattr(output.os, "replace", failing_replace)
-    with pytest.raises(OutputError, match=r"cannot write \(No space left on device\); existing files were left as they were"):
+    with pytest.raises(
+        OutputError, match=r"cannot write \(No space left on device\); existing files were left as they were"
+    ):
         output.write_files(tmp_path, {"test.yaml": "new\n", "build.yaml": "new\n", "deploy.yaml": "new\n"})
     assert _hashes(tmp_path) == before  # no temporaries left, no new file, old contents back
 

@@ -30,7 +30,7 @@ def test_yaml_1_2_scalars_as_github_reads_them() -> None:
     ],
 )
 def test_broken_yaml_names_the_problem(text: str, fragment: str) -> None:
-    with pytest.raises(InputFileError, match="^x.yaml: ") as error:
+    with pytest.raises(InputFileError, match=r"^x\.yaml: ") as error:
         loads(text, "x.yaml")
     assert fragment in str(error.value)
     assert "\n" not in str(error.value)
