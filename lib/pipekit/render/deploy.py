@@ -1,0 +1,182 @@
+"""deploy.yaml: previews for feature-branch pull requests, staging from the default branch, gated production.
+
+Every deploy job runs the user's commands in order: deploy, a health check retried until it passes,
+smoke tests, and a rollback when any of them fails. The commands are the user's shell, written as
+they are; everything else from the design (environment names, URLs) reaches them only through `env:`.
+Production waits for the approval that the GitHub environment's protection rules require.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipekit import jobs
+from pipekit.design import Deploy, DeployCommands, Design, Environment
+from pipekit.errors import DesignError
+from pipekit.jobs import JobSpec
+from pipekit.render import common
+from pipekit.yamlio import Commented, dumps
+
+FILE = "deploy.yaml"
+TITLES = {"preview": "Deploy preview", "staging": "Deploy to staging", "production": "Deploy to production"}
+APPROVAL = (
+    "manual approval: add required reviewers to this environment's protection rules "
+    "(Settings > Environments); the job waits for them"
+)
+# Variables every command gets; a secret of the same name would silently replace one.
+RESERVED = ("DEPLOY_ENVIRONMENT", "DEPLOY_URL", "IMAGE", "GIT_SHA")
+
+# The health command comes in through env: so this loop is fixed text; each try runs in its own
+# bash, so an `exit` in the command ends only that try.
+HEALTH_LOOP = """\
+for attempt in $(seq 1 "$HEALTH_RETRIES"); do
+  if bash -eo pipefail -c "$HEALTH_COMMAND"; then
+    echo "Healthy after $attempt attempt(s)."
+    exit 0
+  fi
+  if [ "$attempt" -lt "$HEALTH_RETRIES" ]; then
+    echo "Health check $attempt of $HEALTH_RETRIES failed; next try in $HEALTH_INTERVAL_SECONDS s."
+    sleep "$HEALTH_INTERVAL_SECONDS"
+  fi
+done
+echo "::error title=Health check::not healthy after $HEALTH_RETRIES attempts"
+exit 1
+"""
+
+
+def render(design: Design, design_file: str) -> str | None:
+    deploy = design.deploy
+    if not deploy.enabled:
+        return None
+    _check(deploy)
+    data = common.workflow(
+        name="Deploy",
+        on=common.triggers(design, jobs.workflow_triggers(design, "deploy")),
+        jobs={spec.id: _job(design, spec) for spec in jobs.workflow_jobs(design, "deploy")},
+    )
+    return dumps(data, header=common.header(design_file, FILE))
+
+
+def _check(deploy: Deploy) -> None:
+    for field in ("deploy", "health", "smoke", "rollback"):
+        command: str = getattr(deploy.commands, field)
+        if not command.strip():
+            raise DesignError(f"deploy.commands.{field}", "expected a shell command")
+        if "${{" in command:
+            raise DesignError(
+                f"deploy.commands.{field}",
+                "'${{' would be expanded by GitHub before the shell runs; use environment variables "
+                "($DEPLOY_URL, $IMAGE, secrets named in deploy.secrets)",
+            )
+    for index, name in enumerate(deploy.secrets):
+        if name in RESERVED or name.startswith(("HEALTH_", "GITHUB_")):
+            raise DesignError(f"deploy.secrets[{index}]", f"{name} is a name the deploy steps already use")
+    # A job that times out is cancelled, and a cancelled job runs no rollback.
+    waiting = (deploy.health_retries - 1) * deploy.health_interval_seconds
+    if waiting >= deploy.timeout_minutes * 60:
+        raise DesignError(
+            "deploy.health_retries",
+            f"{deploy.health_retries} tries {deploy.health_interval_seconds}s apart outlast the "
+            f"{deploy.timeout_minutes}-minute job timeout, and a timed-out job is not rolled back; "
+            "lower the retries or the interval, or raise deploy.timeout_minutes",
+        )
+
+
+def _target(deploy: Deploy, job_id: str) -> Environment:
+    target = {"preview": deploy.preview, "staging": deploy.staging, "production": deploy.production}[job_id]
+    if target is None:
+        raise ValueError(f"the job graph has a {job_id} job but the design has no such environment")
+    return target
+
+
+def _condition(design: Design, spec: JobSpec) -> str:
+    if spec.id == "preview":
+        # head_ref is the pull request's branch name: only compared here, never put into a script.
+        # Fork pull requests get no secrets, so they cannot deploy.
+        prefix = design.deploy.preview_branch_prefix
+        return (
+            f"github.event_name == 'pull_request' && startsWith(github.head_ref, '{prefix}') && "
+            "github.event.pull_request.head.repo.full_name == github.repository"
+        )
+    events = sorted({*spec.triggers, "workflow_dispatch"})
+    on_event = " || ".join(f"github.event_name == '{event}'" for event in events)
+    # workflow_dispatch can start from any branch; only the default branch deploys.
+    return f"github.ref == 'refs/heads/{design.project.default_branch}' && ({on_event})"
+
+
+def _image(design: Design) -> tuple[list[common.Step], str]:
+    """Steps that work out the image reference, and the reference: build.yaml's `sha-<full sha>` tag."""
+    reference = f"{design.build.registry}/{common.image_name(design)}"
+    if "${{" not in reference:
+        return [], f"{reference}:sha-${{{{ github.sha }}}}"
+    # The repository name may contain capitals; build.yaml's metadata-action writes it in lower case.
+    lower = common.step(
+        "Image name in lower case",
+        id="image",
+        env={"IMAGE": reference},
+        shell="bash",
+        run='printf \'name=%s\\n\' "${IMAGE,,}" >> "$GITHUB_OUTPUT"\n',
+    )
+    return [lower], "${{ steps.image.outputs.name }}:sha-${{ github.sha }}"
+
+
+def _script(command: str) -> str:
+    """The user's command as written; a final newline makes it a literal block in the YAML."""
+    return command if command.endswith("\n") else command + "\n"
+
+
+def _steps(design: Design, target: Environment) -> list[common.Step]:
+    deploy = design.deploy
+    commands: DeployCommands = deploy.commands
+    image_steps, image = _image(design)
+    env: dict[str, Any] = {
+        "DEPLOY_ENVIRONMENT": target.environment,
+        "DEPLOY_URL": target.url,
+        "IMAGE": image,
+        "GIT_SHA": "${{ github.sha }}",
+        **{name: f"${{{{ secrets.{name} }}}}" for name in deploy.secrets},
+    }
+    health_env = {
+        **env,
+        "HEALTH_COMMAND": _script(commands.health),
+        "HEALTH_RETRIES": deploy.health_retries,
+        "HEALTH_INTERVAL_SECONDS": deploy.health_interval_seconds,
+    }
+    return [
+        common.checkout(),
+        *image_steps,
+        common.step("Deploy", id="deploy", env=env, shell="bash", run=_script(commands.deploy)),
+        common.step("Health check", env=health_env, shell="bash", run=HEALTH_LOOP),
+        common.step("Smoke tests", env=env, shell="bash", run=_script(commands.smoke)),
+        common.step(
+            "Roll back",
+            # Only once the deploy step ran: a failed checkout leaves nothing to roll back.
+            if_="failure() && steps.deploy.outcome != 'skipped'",
+            env=env,
+            shell="bash",
+            run=_script(commands.rollback),
+        ),
+    ]
+
+
+def _job(design: Design, spec: JobSpec) -> common.Job:
+    target = _target(design.deploy, spec.id)
+    job = common.job(
+        name=TITLES[spec.id],
+        runs_on=spec.runner,
+        needs=spec.needs,
+        if_=_condition(design, spec),
+        environment={"name": target.environment, "url": target.url},
+        timeout=design.deploy.timeout_minutes,
+        perms=common.permissions(contents=common.READ_CONTENTS),
+        steps=_steps(design, target),
+    )
+    result: common.Job = {}
+    for key, value in job.items():
+        result[key] = (
+            Commented(value, APPROVAL) if key == "environment" and spec.id == "production" else value
+        )
+        if key == "environment":
+            # One deploy per environment at a time; a queued one waits rather than cancelling a deploy.
+            result["concurrency"] = {"group": f"deploy-{target.environment}", "cancel-in-progress": False}
+    return result
