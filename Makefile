@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: workflows test lint typecheck pytest notebooks bench clean help
+.PHONY: workflows test lint typecheck drift pytest notebooks bench clean help
 
 help:
 	@echo "make workflows   render the design (pipeline.yaml) into workflows/"
@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 include tools/tools.mk
 
 workflows: $(STAMP)
+	$(BIN)/pipekit render --design pipeline.yaml --out workflows
 	$(BIN)/pipekit plan --design pipeline.yaml
 
 lint: $(STAMP)
@@ -34,7 +35,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP) tools
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+drift: $(STAMP)
+	$(BIN)/pipekit check --design pipeline.yaml --dir workflows
+
+test: lint typecheck drift pytest
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -123,7 +123,7 @@ def test_unknown_label_suggests_the_closest() -> None:
         load_catalog().runner("ubunto-latest", path="jobs.test.runs-on")
     assert str(caught.value) == (
         "jobs.test.runs-on: unknown runner label 'ubunto-latest'; did you mean 'ubuntu-latest'? "
-        "Declare self-hosted or larger runners under runners.custom"
+        "Declare self-hosted or larger runners under `runners` in the design"
     )
     assert caught.value.path == "jobs.test.runs-on"
 

@@ -191,6 +191,7 @@ def test_default_login_and_permissions(rendered: dict[str, tuple[str, dict[str, 
     assert image_job(workflow)["permissions"] == {
         "contents": "read",
         "packages": "write",
+        "actions": "read",  # upload-sarif needs it on private repositories
         "security-events": "write",
     }
     assert "pull-request runs never push, but permissions are per job" in rendered["default"][0]
@@ -356,6 +357,7 @@ def test_ghcr_with_explicit_image_on_enterprise(
         "packages": "write",
         "id-token": "write",
         "attestations": "write",
+        "actions": "read",  # upload-sarif needs it on private repositories
         "security-events": "write",
     }
 

@@ -65,7 +65,7 @@ def _permissions(design: Design) -> dict[str, object]:
         grants["id_token"] = ("write", "sign the build provenance attestation (Sigstore via OIDC)")
         grants["attestations"] = ("write", "store the build provenance attestation")
     if design.build.scan.enabled:
-        grants["security_events"] = common.SECURITY_EVENTS_WRITE
+        grants.update(common.sarif_grants(design))
     return common.permissions(**grants)
 
 

@@ -230,3 +230,14 @@ def sarif_upload(category: str, sarif_file: str, *, if_: str = "always()") -> St
 
 
 SECURITY_EVENTS_WRITE = ("write", "upload SARIF results to code scanning")
+ACTIONS_READ = ("read", "upload-sarif reads the workflow run on private repositories")
+
+
+def sarif_grants(design: Design) -> dict[str, tuple[str, str]]:
+    """What a job that uploads SARIF needs beyond checkout: upload-sarif fails with 403 on private
+    repositories without `actions: read`."""
+    grants: dict[str, tuple[str, str]] = {}
+    if design.billing.visibility == "private":
+        grants["actions"] = ACTIONS_READ
+    grants["security_events"] = SECURITY_EVENTS_WRITE
+    return grants

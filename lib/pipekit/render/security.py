@@ -13,7 +13,7 @@ from typing import Any
 from pipekit import jobs as jobgraph
 from pipekit.design import Design, Trigger
 from pipekit.render import common, gitleaks
-from pipekit.render.common import READ_CONTENTS, SECURITY_EVENTS_WRITE, Job, Step, checkout, permissions, step
+from pipekit.render.common import READ_CONTENTS, Job, Step, checkout, permissions, step
 from pipekit.yamlio import Commented, dumps
 
 FILE = "security.yaml"
@@ -27,7 +27,6 @@ BANDIT_REQUIREMENT = "bandit[sarif]==1.9.4"
 PIP_AUDIT_REQUIREMENT = "pip-audit==2.10.1"
 
 # upload-sarif reads the workflow run to label the analysis; private repositories must grant that.
-ACTIONS_READ = ("read", "upload-sarif reads the workflow run on private repositories")
 
 # Renders pip-audit's JSON report as a markdown table for the job summary.
 PIP_AUDIT_SUMMARY = """\
@@ -58,11 +57,7 @@ PY
 
 
 def _sarif_permissions(design: Design) -> dict[str, Any]:
-    grants: dict[str, tuple[str, str]] = {"contents": READ_CONTENTS}
-    if design.billing.visibility == "private":
-        grants["actions"] = ACTIONS_READ
-    grants["security_events"] = SECURITY_EVENTS_WRITE
-    return permissions(**grants)
+    return permissions(contents=READ_CONTENTS, **common.sarif_grants(design))
 
 
 def _event_condition(job_triggers: Iterable[Trigger], workflow_triggers: Iterable[Trigger]) -> str | None:
