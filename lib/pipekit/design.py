@@ -318,7 +318,8 @@ class Environment:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class DeployCommands:
-    """User shell commands; they get DEPLOY_ENVIRONMENT, DEPLOY_URL, IMAGE and GIT_SHA."""
+    """User shell commands; they get DEPLOY_ENVIRONMENT, DEPLOY_URL, GIT_SHA and, for staging and
+    production when build.yaml is on, IMAGE (the image it pushed; previews deploy the checked-out source)."""
 
     deploy: str = spec('echo "deploy $IMAGE to $DEPLOY_ENVIRONMENT: set deploy.commands.deploy"; exit 1')
     health: str = spec('curl --fail --silent --show-error "$DEPLOY_URL/health"')

@@ -138,10 +138,16 @@ def test_hardening_rules(rendered: dict[str, tuple[str, dict[str, Any], Path]], 
     assert workflow["name"] == "Deploy"
     assert workflow["permissions"] == {}
     assert "cancel-in-progress" in workflow["concurrency"]
-    timeout = design(DESIGNS[name]).deploy.timeout_minutes
-    for job in workflow["jobs"].values():
-        assert job["timeout-minutes"] == timeout
-        assert job["permissions"] == {"contents": "read"}
+    settings = design(DESIGNS[name])
+    for job_id, job in workflow["jobs"].items():
+        waits = job_id == "staging" and settings.build.enabled
+        # staging first waits for build.yaml's image, which can take as long as the build
+        extra = settings.build.timeout_minutes if waits else 0
+        assert job["timeout-minutes"] == settings.deploy.timeout_minutes + extra
+        expected = {"contents": "read"}
+        if waits and settings.build.registry == "ghcr.io":
+            expected["packages"] = "read"
+        assert job["permissions"] == expected
         assert job["steps"][0]["uses"].startswith("actions/checkout@")
         assert job["steps"][0]["with"] == {"persist-credentials": False}
         for each in job["steps"]:
@@ -245,10 +251,14 @@ def test_steps_deploy_check_health_smoke_test_and_roll_back(
     rendered: dict[str, tuple[str, dict[str, Any], Path]],
 ) -> None:
     for name in DESIGNS:
-        for job in rendered[name][1]["jobs"].values():
+        for job_id, job in rendered[name][1]["jobs"].items():
             names = [s["name"] for s in job["steps"]]
             expected = ["Check out", "Deploy", "Health check", "Smoke tests", "Roll back"]
-            if name != "custom":  # the repository name needs lower-casing; a configured image does not
+            if job_id == "staging":  # build.yaml runs beside this workflow: wait for its push
+                registry = design(DESIGNS[name]).build.registry
+                expected[1:1] = [f"Log in to {registry}", "Wait for the image"]
+            # the repository name needs lower-casing; a configured image does not; previews use no image
+            if name != "custom" and job_id != "preview":
                 expected.insert(1, "Image name in lower case")
             assert names == expected
             assert step(job, "Deploy")["id"] == "deploy"
@@ -295,7 +305,10 @@ def test_commands_get_environment_image_sha_and_secrets(
                 assert env["DEPLOY_ENVIRONMENT"] == target.environment
                 assert env["DEPLOY_URL"] == target.url
                 # build.yaml's metadata-action tag type=sha,format=long is sha-<full commit sha>
-                assert env["IMAGE"] == f"{image}:sha-${{{{ github.sha }}}}"
+                if job_id == "preview":  # pull-request images are never pushed: previews deploy source
+                    assert "IMAGE" not in env
+                else:
+                    assert env["IMAGE"] == f"{image}:sha-${{{{ github.sha }}}}"
                 assert env["GIT_SHA"] == "${{ github.sha }}"
                 for secret in secrets:
                     assert env[secret] == f"${{{{ secrets.{secret} }}}}"
@@ -304,6 +317,9 @@ def test_commands_get_environment_image_sha_and_secrets(
             assert all(
                 "secrets." not in str(s.get("env")) for s in job["steps"] if s not in command_steps(job)
             )
+            # only the registry login (staging's wait for the image) holds a credential
+            logins = [s for s in job["steps"] if str(s.get("uses", "")).startswith("docker/login-action@")]
+            assert len(logins) == (1 if job_id == "staging" else 0)
     lower = step(rendered["default"][1]["jobs"]["staging"], "Image name in lower case")
     assert lower["env"] == {"IMAGE": "ghcr.io/${{ github.repository }}"}
     assert '"${IMAGE,,}"' in lower["run"] and "$GITHUB_OUTPUT" in lower["run"]
@@ -402,7 +418,43 @@ def test_each_deploy_option_changes_the_output(change: dict[str, Any], expected:
 
 
 def test_no_secrets_means_no_secret_references() -> None:
-    assert "secrets." not in render({"deploy": {"secrets": []}})
+    text = render({"deploy": {"secrets": []}})
+    # the only secret left is the token the ghcr.io login uses to look up the image
+    assert [line.strip() for line in text.splitlines() if "secrets." in line] == [
+        "password: ${{ secrets.GITHUB_TOKEN }}"
+    ]
+    assert "secrets." not in render({"deploy": {"secrets": []}, "build": {"enabled": False}})
+
+
+def test_wait_for_image_script(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    counter = tmp_path / "count"
+    counter.write_text("0")
+    # A fake docker: the image appears on the third look-up.
+    (bin_dir / "docker").write_text(
+        f'#!/bin/sh\nn=$(($(cat {counter}) + 1)); echo $n > {counter}; [ "$n" -ge 3 ]\n'
+    )
+    (bin_dir / "docker").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "IMAGE": "ghcr.io/a/b:sha-1"}
+    ok = subprocess.run(
+        ["bash", "-c", deploy.WAIT_FOR_IMAGE],
+        env={**env, "WAIT_ATTEMPTS": "5", "WAIT_INTERVAL_SECONDS": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0 and counter.read_text().strip() == "3"
+    counter.write_text("-10")
+    missing = subprocess.run(
+        ["bash", "-c", deploy.WAIT_FOR_IMAGE],
+        env={**env, "WAIT_ATTEMPTS": "2", "WAIT_INTERVAL_SECONDS": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1 and "was not pushed" in missing.stdout
 
 
 # --- design values the workflow cannot honour ---------------------------------------------------

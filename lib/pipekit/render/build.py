@@ -17,7 +17,7 @@ FILE = "build.yaml"
 SARIF = "trivy-image.sarif"
 IS_PR = "github.event_name == 'pull_request'"
 NOT_PR = "github.event_name != 'pull_request'"
-GHCR = "ghcr.io"
+GHCR = common.GHCR
 # metadata-action tags: branch and PR names, semver from v* tags, and the full commit SHA that
 # deploy.yaml pulls as `sha-<sha>`.
 TAGS = (
@@ -118,22 +118,7 @@ def _qemu(design: Design) -> list[common.Step]:
 
 
 def _login(design: Design) -> common.Step:
-    registry = design.build.registry
-    if registry == GHCR:
-        username: object = "${{ github.actor }}"
-        password = "${{ secrets.GITHUB_TOKEN }}"
-    else:
-        username = Commented(
-            "${{ secrets.REGISTRY_USERNAME }}",
-            f"repository secrets REGISTRY_USERNAME and REGISTRY_PASSWORD hold the {registry} login",
-        )
-        password = "${{ secrets.REGISTRY_PASSWORD }}"
-    return common.step(
-        f"Log in to {registry}",
-        uses_action="docker/login-action",
-        if_=NOT_PR,
-        with_={"registry": registry, "username": username, "password": password},
-    )
+    return common.registry_login(design, if_=NOT_PR)
 
 
 def _attestation_inputs(design: Design) -> dict[str, object]:

@@ -219,6 +219,29 @@ def image_name(design: Design) -> str:
     return design.build.image or "${{ github.repository }}"
 
 
+GHCR = "ghcr.io"
+
+
+def registry_login(design: Design, *, if_: str | None = None) -> Step:
+    """docker/login-action for the design's registry: GITHUB_TOKEN for ghcr.io, secrets otherwise."""
+    registry = design.build.registry
+    if registry == GHCR:
+        username: object = "${{ github.actor }}"
+        password = "${{ secrets.GITHUB_TOKEN }}"
+    else:
+        username = Commented(
+            "${{ secrets.REGISTRY_USERNAME }}",
+            f"repository secrets REGISTRY_USERNAME and REGISTRY_PASSWORD hold the {registry} login",
+        )
+        password = "${{ secrets.REGISTRY_PASSWORD }}"
+    return step(
+        f"Log in to {registry}",
+        uses_action="docker/login-action",
+        if_=if_,
+        with_={"registry": registry, "username": username, "password": password},
+    )
+
+
 def sarif_upload(category: str, sarif_file: str, *, if_: str = "always()") -> Step:
     """Upload a SARIF file to code scanning under its own category (needs security-events: write)."""
     return step(

@@ -125,17 +125,54 @@ def _script(command: str) -> str:
     return command if command.endswith("\n") else command + "\n"
 
 
-def _steps(design: Design, target: Environment) -> list[common.Step]:
+WAIT_INTERVAL_SECONDS = 20
+
+# build.yaml runs beside this workflow: wait until it has pushed the image this commit deploys.
+WAIT_FOR_IMAGE = """\
+for attempt in $(seq 1 "$WAIT_ATTEMPTS"); do
+  if docker buildx imagetools inspect "$IMAGE" > /dev/null 2>&1; then
+    echo "$IMAGE is in the registry."
+    exit 0
+  fi
+  echo "Waiting for build.yaml to push $IMAGE ($attempt of $WAIT_ATTEMPTS)."
+  sleep "$WAIT_INTERVAL_SECONDS"
+done
+echo "::error title=Image missing::$IMAGE was not pushed; did build.yaml fail?"
+exit 1
+"""
+
+
+def _uses_image(design: Design, spec: JobSpec) -> bool:
+    """Staging and production deploy the image build.yaml pushed; previews deploy the checked-out
+    source, because build.yaml never pushes pull-request images."""
+    return design.build.enabled and spec.id != "preview"
+
+
+def _wait_steps(design: Design, image: str) -> list[common.Step]:
+    attempts = -(-design.build.timeout_minutes * 60 // WAIT_INTERVAL_SECONDS)
+    return [
+        common.registry_login(design),
+        common.step(
+            "Wait for the image",
+            env={"IMAGE": image, "WAIT_ATTEMPTS": attempts, "WAIT_INTERVAL_SECONDS": WAIT_INTERVAL_SECONDS},
+            shell="bash",
+            run=WAIT_FOR_IMAGE,
+        ),
+    ]
+
+
+def _steps(design: Design, spec: JobSpec, target: Environment) -> list[common.Step]:
     deploy = design.deploy
     commands: DeployCommands = deploy.commands
-    image_steps, image = _image(design)
-    env: dict[str, Any] = {
-        "DEPLOY_ENVIRONMENT": target.environment,
-        "DEPLOY_URL": target.url,
-        "IMAGE": image,
-        "GIT_SHA": "${{ github.sha }}",
-        **{name: f"${{{{ secrets.{name} }}}}" for name in deploy.secrets},
-    }
+    image_steps: list[common.Step] = []
+    env: dict[str, Any] = {"DEPLOY_ENVIRONMENT": target.environment, "DEPLOY_URL": target.url}
+    if _uses_image(design, spec):
+        image_steps, image = _image(design)
+        env["IMAGE"] = image
+        if not spec.needs:  # production needs staging, which already waited
+            image_steps += _wait_steps(design, image)
+    env["GIT_SHA"] = "${{ github.sha }}"
+    env.update({name: f"${{{{ secrets.{name} }}}}" for name in deploy.secrets})
     health_env = {
         **env,
         "HEALTH_COMMAND": _script(commands.health),
@@ -161,15 +198,20 @@ def _steps(design: Design, target: Environment) -> list[common.Step]:
 
 def _job(design: Design, spec: JobSpec) -> common.Job:
     target = _target(design.deploy, spec.id)
+    waits = _uses_image(design, spec) and not spec.needs
+    grants = {"contents": common.READ_CONTENTS}
+    if waits and design.build.registry == common.GHCR:
+        grants["packages"] = ("read", "look up the image build.yaml pushed to ghcr.io")
     job = common.job(
         name=TITLES[spec.id],
         runs_on=spec.runner,
         needs=spec.needs,
         if_=_condition(design, spec),
         environment={"name": target.environment, "url": target.url},
-        timeout=design.deploy.timeout_minutes,
-        perms=common.permissions(contents=common.READ_CONTENTS),
-        steps=_steps(design, target),
+        # Waiting for the image can take as long as the build itself.
+        timeout=design.deploy.timeout_minutes + (design.build.timeout_minutes if waits else 0),
+        perms=common.permissions(**grants),
+        steps=_steps(design, spec, target),
     )
     result: common.Job = {}
     for key, value in job.items():
