@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+
 from pipekit.billing import cost_run, project_month, to_frame
 from pipekit.catalog import CustomRunner, load_catalog
 from pipekit.errors import DesignError

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pipekit.catalog import CustomRunner, load_catalog, parse_catalog, read_catalog
 from pipekit.errors import DataError, DesignError
 from pipekit.yamlio import load_file

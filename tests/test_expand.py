@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pipekit.errors import InputFileError, MatrixError
 from pipekit.expand import ExpandResult, expand_workflow_files, format_json, format_text
 

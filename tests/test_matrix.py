@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pipekit.errors import MatrixError
 from pipekit.matrix import MAX_JOBS, expand_matrix, expand_matrix_legs, is_expression
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from pipekit.catalog import CustomRunner, load_catalog
 from pipekit.errors import DesignError
 from pipekit.jobrun import JobRun

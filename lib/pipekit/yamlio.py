@@ -233,7 +233,7 @@ def _double_quoted(text: str) -> str:
 
 
 def _resolves_to_non_string(text: str) -> bool:
-    resolved = _Yaml12Loader.resolve(_Yaml12Loader, yaml.ScalarNode, text, (True, False))  # type: ignore[arg-type]
+    resolved = _Yaml12Loader.resolve(_Yaml12Loader, yaml.ScalarNode, text, (True, False))
     return bool(resolved != "tag:yaml.org,2002:str")
 
 

@@ -128,7 +128,8 @@ def test_lint_caching_coverage_and_audit(rendered: dict[str, tuple[str, dict[str
     upload = test["Upload the coverage report"]
     assert upload["with"]["path"] == "htmlcov/"
     assert upload["if"] == (
-        "always() && matrix.python-version == '3.12' && matrix.os == 'ubuntu-latest' && matrix.mode == 'production'"
+        "always() && matrix.python-version == '3.12' && matrix.os == 'ubuntu-latest'"
+        " && matrix.mode == 'production'"
     )
     assert "pip-audit" in _steps(jobs["dependency-audit"])["Audit dependencies (pip-audit)"]["run"]
     pip = _steps(rendered["pip-and-limits"][1]["jobs"]["test"])
@@ -174,7 +175,8 @@ def _bash(script: str, tmp_path: Path, env: dict[str, str]) -> subprocess.Comple
 def test_test_count_gate_runs(tmp_path: Path, ran: int, passes: bool) -> None:
     # 3 skipped tests do not count as run.
     (tmp_path / "junit.xml").write_text(
-        f'<testsuites><testsuite name="a" tests="{ran + 3}" skipped="3" failures="0" errors="0"/></testsuites>'
+        f'<testsuites><testsuite name="a" tests="{ran + 3}" skipped="3" failures="0" errors="0"/>'
+        "</testsuites>"
     )
     summary = tmp_path / "summary.md"
     result = _bash(render_test.TEST_GATE, tmp_path, {"MIN_TESTS": "116", "GITHUB_STEP_SUMMARY": str(summary)})
