@@ -137,7 +137,7 @@ def needed_permissions(design: Design, job: dict[str, Any]) -> dict[str, str]:
         elif uses == "actions/attest-build-provenance":
             need("id-token", "write")
             need("attestations", "write")
-        elif uses == "peter-evans/create-or-update-comment":
+        elif uses == "peter-evans/create-or-update-comment" or "gh pr comment" in step.get("run", ""):
             need("pull-requests", "write")
         elif uses == "benchmark-action/github-action-benchmark" and with_.get("comment-always") not in (
             None,

@@ -154,6 +154,8 @@ def test_benchmark_is_comment_only_with_artifact_and_fallback(
     assert action["continue-on-error"] is True
     fallback = steps["Comment on the pull request (fallback)"]
     assert fallback["if"] == "steps.benchmark.outcome == 'failure' && github.event_name == 'pull_request'"
+    assert fallback["run"] == 'gh pr comment "$PR_NUMBER" --body-file benchmark-comment.md\n'
+    assert fallback["env"]["PR_NUMBER"] == "${{ github.event.pull_request.number }}"
     assert set(job["permissions"]) == {"contents", "pull-requests"}
     assert "benchmark" not in rendered["include-exclude"][1]["jobs"]
 

@@ -185,14 +185,16 @@ def _benchmark_job(design: Design) -> dict[str, Any]:
             if_=f"steps.benchmark.outcome == 'failure' && {is_pr}",
             run=BENCHMARK_COMMENT,
         ),
+        # The runner's own gh posts it: no third-party action needed.
         step(
             "Comment on the pull request (fallback)",
-            uses_action="peter-evans/create-or-update-comment",
             if_=f"steps.benchmark.outcome == 'failure' && {is_pr}",
-            with_={
-                "issue-number": "${{ github.event.pull_request.number }}",
-                "body-path": "benchmark-comment.md",
+            env={
+                "GH_TOKEN": "${{ github.token }}",
+                "GH_REPO": "${{ github.repository }}",
+                "PR_NUMBER": "${{ github.event.pull_request.number }}",
             },
+            run='gh pr comment "$PR_NUMBER" --body-file benchmark-comment.md\n',
         ),
     ]
     if bench.fail_on_alert:
