@@ -198,6 +198,9 @@ def _convert_dataclass(cls: type[T], value: Any, path: str, base: Any = None) ->
         if key not in value:
             if base is not None:
                 kwargs[field.name] = field_base
+            elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+                # e.g. a `runners.<label>: {}` entry: no default instance can fill in required keys
+                raise DesignError(_join(path, key), "is required here, but missing")
             continue
         field_path = _join(path, key)
         converted = convert(hints[field.name], value[key], field_path, field_base)
