@@ -16,7 +16,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from pipekit import yamlio
-from pipekit.errors import DesignError
+from pipekit.errors import DesignError, MatrixError
+from pipekit.matrix import expand_matrix
 from pipekit.schema import convert, did_you_mean, json_schema, spec
 
 # Patterns for names that end up in YAML keys, shell words or URLs; kept strict so no value can break
@@ -484,14 +485,21 @@ def _check_consistency(design: Design) -> None:
                 f"add test.modes.{mode} with its extras and env",
             )
     for name, mode_spec in test.modes.items():
+        # Mode names become shell `case` patterns in test.yaml.
+        if re.fullmatch(NAME, name) is None:
+            raise DesignError(f"test.modes.{name}", f"expected {NAME_WORDS} as the mode name, got {name!r}")
         for key, value in mode_spec.env.items():
             if re.fullmatch(ENV_NAME, key) is None:
                 raise DesignError(f"test.modes.{name}.env.{key}", f"expected {ENV_WORDS} as the key")
             if "\n" in value or "\r" in value:
                 raise DesignError(f"test.modes.{name}.env.{key}", "expected a value on one line")
+            if "${{" in value:
+                raise DesignError(f"test.modes.{name}.env.{key}", f"expected a plain value; {_NO_EXPRESSION}")
     for section in ("include", "exclude"):
         for i, entry in enumerate(getattr(test.matrix, section)):
             _check_matrix_entry(entry, f"test.matrix.{section}[{i}]")
+    _check_matrix_size(test.matrix)
+    _check_commands(design)
     for key, value in (test.coverage.report_leg or {}).items():
         axis = getattr(test.matrix, "python_version" if key == "python-version" else key, None)
         if axis is None:
@@ -536,8 +544,50 @@ def _check_consistency(design: Design) -> None:
                 )
 
 
+_NO_EXPRESSION = (
+    "GitHub evaluates '${{ }}' before the shell runs, so untrusted text such as an issue title could "
+    "inject code; read values from environment variables ($VAR) instead"
+)
+
+
+def _check_commands(design: Design) -> None:
+    """User shell commands reach run: (or env:) as written, where GitHub would evaluate '${{ }}'."""
+    commands = {
+        "test.benchmark.command": design.test.benchmark.command,
+        "test.pytest_args": design.test.pytest_args,
+    }
+    for field in dataclasses.fields(DeployCommands):
+        commands[f"deploy.commands.{field.name}"] = getattr(design.deploy.commands, field.name)
+    for path, command in commands.items():
+        if "${{" in command:
+            raise DesignError(path, _NO_EXPRESSION)
+
+
+def _check_matrix_size(matrix: Matrix) -> None:
+    """The test matrix must yield 1 to 256 jobs, whatever include and exclude do."""
+    vectors: dict[str, Any] = {
+        "python-version": list(matrix.python_version),
+        "os": list(matrix.os),
+        "mode": list(matrix.mode),
+        "exclude": [dict(entry) for entry in matrix.exclude],
+        "include": [dict(entry) for entry in matrix.include],
+    }
+    try:
+        legs = expand_matrix(vectors, job="test")
+    except MatrixError as error:
+        message = error.message.removeprefix("job 'test': ")
+        where, colon, problem = message.partition(": ")
+        if colon and where.startswith("strategy.matrix") and " " not in where:
+            raise DesignError("test.matrix" + where.removeprefix("strategy.matrix"), problem) from None
+        raise DesignError("test.matrix", message) from None
+    if not legs:
+        raise DesignError("test.matrix", "exclude removes every combination, so the test job would never run")
+
+
 def _check_matrix_entry(entry: Mapping[str, Any], path: str) -> None:
     for key, value in entry.items():
+        if re.fullmatch(NAME, key) is None:
+            raise DesignError(f"{path}.{key}", f"expected {NAME_WORDS} as the matrix key")
         if not isinstance(value, str | int | float | bool):
             raise DesignError(f"{path}.{key}", f"expected a string or number, got {type(value).__name__}")
         if isinstance(value, str) and ("${{" in value or "\n" in value):
