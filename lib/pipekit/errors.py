@@ -32,7 +32,9 @@ class DesignError(PipekitError):
 
     def __init__(self, path: str, problem: str, source: str | None = None) -> None:
         where = f"{source}: " if source else ""
-        super().__init__(f"{where}{path or '<top level>'}: {problem}")
+        # A key may hold a line break or control character; the message must stay one line.
+        shown = path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
+        super().__init__(f"{where}{shown or '<top level>'}: {problem}")
         self.path = path
         self.problem = problem
         self.source = source
