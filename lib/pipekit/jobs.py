@@ -216,6 +216,10 @@ def estimate_minutes(design: Design, job: JobSpec, combination: Mapping[str, Any
     return float(minutes)
 
 
+# The design key of each job's runner label (jobs not listed here run on ubuntu-latest).
+_RUNNER_KEYS = {"benchmark": "test.benchmark.runner", "image": "build.runner"}
+
+
 def job_runs(
     design: Design, trigger: Trigger, *, os_of: Any, workflows: Sequence[str] = WORKFLOWS
 ) -> list[JobRun]:
@@ -235,7 +239,10 @@ def job_runs(
             raise DesignError("test.matrix", str(error)) from None
         for index, combination in enumerate(combinations):
             runner = substitute_matrix(job.runner, combination)
-            path = f"test.matrix.os (leg {index + 1})" if job.matrix else f"{job.workflow}.runner"
+            if job.matrix:
+                path = f"test.matrix.os (leg {index + 1})"
+            else:
+                path = _RUNNER_KEYS.get(job.id, f"{job.workflow}.runner")
             os_family = os_of(runner, path)
             runs.append(
                 JobRun(
