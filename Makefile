@@ -32,7 +32,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) tools
+pytest: $(STAMP) tools browser
 	$(BIN)/pytest
 
 drift: $(STAMP)
