@@ -116,6 +116,16 @@ def loads(text: str, source: str = "<string>") -> Any:
                 f"{source}: {where}several YAML documents in one file; keep one (remove the '---' separator)"
             ) from None
         raise InputFileError(f"{source}: {_describe(error)}") from None
+    except yaml.reader.ReaderError as error:
+        # Its str() spans two lines and libyaml counts bytes: find the character (the reader stops at
+        # the first one it rejects) and say where it is, as for syntax errors.
+        at = max(text.find(chr(error.character)), 0)
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise InputFileError(
+            f"{source}: line {line}, column {column}: the character {chr(error.character)!r} "
+            "is not allowed in YAML; remove it"
+        ) from None
     except yaml.YAMLError as error:
         raise InputFileError(f"{source}: {_describe(error)}") from None
     except RecursionError:
