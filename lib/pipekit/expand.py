@@ -142,6 +142,10 @@ def _job_legs(path: str, job_id: str, job: Mapping[str, Any], result: ExpandResu
 def _runs_on(value: Any, matrix: Mapping[str, Any], where: str) -> str:
     """runs-on as one line of text, with matrix references replaced by this combination's values."""
     if isinstance(value, str):
+        if not value.strip():  # GitHub rejects an empty label, as for runs-on: with no value
+            raise InputFileError(
+                f"{where}.runs-on: is empty; name a runner label, e.g. runs-on: ubuntu-latest"
+            )
         whole = _MATRIX_REFERENCE.fullmatch(value.strip())
         if whole is not None:
             resolved = _lookup(matrix, whole.group(1), whole.group(2))
