@@ -113,7 +113,9 @@ def convert(tp: Any, value: Any, path: str, base: Any = None) -> Any:
     if origin is tuple:
         (item_type, _ellipsis) = get_args(tp)
         if not isinstance(value, list):
-            raise DesignError(path, f"expected a list of {_type_words(item_type)}s, got {_describe(value)}")
+            words = _type_words(item_type)
+            items = f"{words.removeprefix('a ')}s" if words.startswith("a ") else f"values ({words})"
+            raise DesignError(path, f"expected a list of {items}, got {_describe(value)}")
         return tuple(convert(item_type, item, f"{path}[{i}]") for i, item in enumerate(value))
     if origin in (Mapping, dict) or tp is dict:
         key_type, value_type = get_args(tp) or (str, Any)
