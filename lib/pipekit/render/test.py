@@ -139,12 +139,14 @@ def _benchmark_job(design: Design) -> dict[str, Any]:
     leg_mode = jobgraph.report_leg(design).get("mode", design.test.matrix.mode[0])
     extras = " ".join(design.test.modes[leg_mode].extras) if leg_mode in design.test.modes else ""
     run = common.in_env(design)
+    # A command written as a YAML block already ends in a newline; a second would spoil the block.
+    command = bench.command.removesuffix("\n")
     is_pr = "github.event_name == 'pull_request'"
     steps: list[Step] = [
         checkout(),
         *common.setup_python(design, design.project.python),
         common.install(design, extras),
-        step("Run benchmarks", run=f"{run}{bench.command}\n" if run else bench.command + "\n"),
+        step("Run benchmarks", run=f"{run}{command}\n"),
         step(
             "Store benchmark results",
             uses_action="actions/upload-artifact",
