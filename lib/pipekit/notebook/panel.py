@@ -1,0 +1,243 @@
+"""The live panel every notebook shows: controls, headline figures, the generated files and their diff.
+
+Every control change stores its value in the session and re-evaluates the design at once; the
+library's one-line error is shown in the panel when the design is invalid, never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from pipekit.design import TRIGGERS, Trigger
+from pipekit.errors import PipekitError
+from pipekit.notebook import figures as figs
+from pipekit.notebook.controls import Control, section
+from pipekit.notebook.session import DesignSession, Evaluation
+from pipekit.plan import TRIGGER_TITLES
+
+ERROR_STYLE = "color:#b00020;font-weight:bold"
+PRE_STYLE = "max-height:30em;overflow:auto;font-size:12px;line-height:1.35;margin:0"
+FIGURES = ("job-count", "billable-minutes", "usd-run", "usd-month", "wall-clock")
+
+
+def pre(text: str, css: str) -> str:
+    return f'<pre class="{css}" style="{PRE_STYLE}">{html.escape(text)}</pre>'
+
+
+def diff_html(diff: str) -> str:
+    """A unified diff with added lines green and removed lines red."""
+    lines = []
+    for line in diff.splitlines():
+        colour = ""
+        if line.startswith("+") and not line.startswith("+++"):
+            colour = "color:#1a7f37"
+        elif line.startswith("-") and not line.startswith("---"):
+            colour = "color:#b00020"
+        lines.append(f'<span style="{colour}">{html.escape(line)}</span>' if colour else html.escape(line))
+    return f'<pre class="pipekit-diff-text" style="{PRE_STYLE}">' + "\n".join(lines) + "</pre>"
+
+
+class Panel:
+    """A notebook's panel. `workflow` (file stem) scopes the figures; None means the whole pipeline."""
+
+    def __init__(
+        self,
+        session: DesignSession,
+        *,
+        name: str,
+        title: str,
+        workflow: str | None,
+        sections: Sequence[tuple[str, Sequence[Control]]],
+        report: Callable[[Panel], None],
+        extra: Callable[[Evaluation], str] | None = None,
+    ) -> None:
+        self.session = session
+        self.name = name
+        self.title = title
+        self.workflow = workflow
+        self.controls = [control for _, controls in sections for control in controls]
+        self._report = report
+        self._extra = extra
+        self.evaluation: Evaluation | None = None
+        self.figures: figs.Figures | None = None
+        self.error: PipekitError | None = None
+
+        self.trigger = widgets.Dropdown(
+            options=[(f"{TRIGGER_TITLES[t]} ({t})", t) for t in TRIGGERS],
+            value="pull_request",
+            description="Figures for",
+            style={"description_width": "initial"},
+        )
+        self.trigger.add_class("pipekit-trigger")
+        self.error_box = self._html("pipekit-error")
+        self.figure_boxes = {key: self._html(f"pipekit-{key}") for key in FIGURES}
+        for box in self.figure_boxes.values():
+            box.layout.margin = "0 1.2em 0 0"
+        self.extra_box = self._html("pipekit-extra")
+        self.table_box = self._html("pipekit-triggers")
+        self.yaml_boxes = {file: self._html("pipekit-yaml") for file in session.files}
+        self.diff_boxes = {file: self._html("pipekit-diff") for file in session.files}
+        self.files_tab = widgets.Tab(
+            children=[widgets.VBox([self.diff_boxes[f], self.yaml_boxes[f]]) for f in session.files],
+            titles=list(session.files),
+        )
+        self.files_tab.add_class("pipekit-files")
+        self.save_button = widgets.Button(description="Save design", icon="save", button_style="primary")
+        self.save_button.add_class("pipekit-save")
+        self.write_button = widgets.Button(description="Write workflows", icon="file")
+        self.write_button.add_class("pipekit-write")
+        self.status = self._html("pipekit-status")
+
+        controls_box = widgets.Box(
+            [section(heading, controls) for heading, controls in sections],
+            layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
+        )
+        figures_box = widgets.HBox(list(self.figure_boxes.values()))
+        figures_box.add_class("pipekit-figures")
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>"),
+                controls_box,
+                self.error_box,
+                self.trigger,
+                figures_box,
+                self.extra_box,
+                self.table_box,
+                widgets.HBox([self.save_button, self.write_button, self.status]),
+                self.files_tab,
+            ]
+        )
+        self.widget.add_class("pipekit-panel")
+        self.widget.add_class(f"pipekit-panel-{name}")
+
+        for control in self.controls:
+            control.observe(self._changed)
+        self.trigger.observe(lambda _change: self._show_figures(), names="value")
+        self.save_button.on_click(lambda _button: self._button(self.save_design))
+        self.write_button.on_click(lambda _button: self._button(self.write_workflows))
+        self.refresh()
+
+    @staticmethod
+    def _html(css: str) -> widgets.HTML:
+        box = widgets.HTML()
+        box.add_class(css)
+        return box
+
+    # ------------------------------------------------------------------------------------ updating
+
+    def _changed(self, control: Control) -> None:
+        try:
+            value = control.read()
+        except PipekitError as error:
+            control.show_error(str(error))
+            self._fail(error)
+            return
+        control.show_error(None)
+        self.session.set(control.path, value)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-evaluate the session's design and update every preview in place."""
+        pending = [control for control in self.controls if control.error.value]
+        if pending:
+            self._fail(PipekitError(f"{'.'.join(pending[0].path)}: fix the input marked in red first"))
+            return
+        try:
+            evaluation = self.session.evaluate()
+        except PipekitError as error:
+            self._fail(error)
+            return
+        except Exception as error:  # a pipekit bug must still not put a traceback over the panel
+            self._fail(PipekitError(f"internal error ({type(error).__name__}): {error}"))
+            return
+        self.evaluation, self.error = evaluation, None
+        self.error_box.value = ""
+        self.save_button.disabled = self.write_button.disabled = False
+        self.figures = figs.figures(evaluation.plan, self.workflow)
+        self._show_figures()
+        self.extra_box.value = html.escape(self._extra(evaluation)) if self._extra else ""
+        for file, text in evaluation.files.items():
+            shown = text if text is not None else f"# the design turns {file} off\n"
+            self.yaml_boxes[file].value = pre(shown, "pipekit-yaml-text")
+            self.diff_boxes[file].value = diff_html(self.session.diff(file, text))
+
+    def _fail(self, error: PipekitError) -> None:
+        self.error = error
+        self.error_box.value = f'<span style="{ERROR_STYLE}">{html.escape(str(error))}</span>'
+        self.save_button.disabled = self.write_button.disabled = True
+
+    def _show_figures(self) -> None:
+        if self.figures is None:
+            return
+        run = self.figures.run(self.selected_trigger)
+        values = {
+            "job-count": (str(run.jobs), "job" if run.jobs == 1 else "jobs"),
+            "billable-minutes": (str(run.billable_minutes), "billable minutes"),
+            "usd-run": (figs.usd(run.usd), "per run"),
+            "usd-month": (figs.usd(self.figures.usd_per_month), "per month at list price"),
+            "wall-clock": (figs.minutes(run.wall_clock), "wall-clock"),
+        }
+        for key, (number, words) in values.items():
+            self.figure_boxes[key].value = f'<b class="pipekit-value">{html.escape(number)}</b> {words}'
+        self.table_box.value = pre(figs.text_table(self.figures), "pipekit-table-text")
+
+    @property
+    def selected_trigger(self) -> Trigger:
+        trigger: Trigger = self.trigger.value
+        return trigger
+
+    # ------------------------------------------------------------------------------------- actions
+
+    def valid(self) -> Evaluation:
+        """The current evaluation; raises the design's error when the widgets hold an invalid design."""
+        if self.error is not None or self.evaluation is None:
+            raise self.error or PipekitError("the design has not been evaluated")
+        return self.evaluation
+
+    def save_design(self) -> str:
+        """Write the design file, keeping its comments and key order."""
+        self.valid()
+        path = self.session.design_path
+        changed = self.session.save()
+        return f"saved {path}" if changed else f"{path} already holds this design"
+
+    def write_workflows(self) -> list[Path]:
+        """Write this notebook's generated files, atomically; returns their paths."""
+        paths = self.session.write(self.valid())
+        self.refresh()  # the diffs are now empty
+        return paths
+
+    def _button(self, action: Callable[[], Any]) -> None:
+        try:
+            result = action()
+        except PipekitError as error:
+            self.status.value = f'<span style="{ERROR_STYLE}">{html.escape(str(error))}</span>'
+            return
+        if isinstance(result, list):
+            result = f"wrote {', '.join(str(path) for path in result) or 'nothing'}"
+        self.status.value = html.escape(str(result))
+
+    # -------------------------------------------------------------------------------------- output
+
+    def text(self) -> str:
+        """A one-paragraph summary: the panel's text/plain form, for reports read without widgets."""
+        lines = [f"pipekit: {self.title}"]
+        if self.figures is not None:
+            lines.append(figs.summary_line(self.figures, self.selected_trigger))
+        if self.error is not None:
+            lines.append(f"error: {self.error}")
+        return "\n".join(lines)
+
+    def show_report(self) -> None:
+        """Print and display the static report (tables, charts, files) of the current design."""
+        self._report(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = self.text()  # the widget's repr lists every child: long and noisy
+        return bundle

@@ -1,0 +1,64 @@
+"""Static output: what an executed notebook shows without a live kernel (on GitHub, in reports).
+
+Only deterministic text, tables and PNGs: the committed notebooks are compared by nbval.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from IPython import display as ipython
+
+from pipekit.notebook import figures as figs
+from pipekit.notebook.panel import Panel
+from pipekit.plan import format_text, jobs_frame, month_frame, workflows_frame
+
+JOB_COLUMNS = ["name", "runner", "os", "minutes", "billable_minutes", "usd"]
+
+
+def display(value: object) -> None:
+    ipython.display(value)  # type: ignore[no-untyped-call]
+
+
+def png(data: bytes) -> object:
+    return ipython.Image(data=data)  # type: ignore[no-untyped-call]
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    # Estimates are products of decimal factors; two decimals read better and print the same everywhere.
+    return frame.round(4)
+
+
+def _files(panel: Panel) -> None:
+    evaluation = panel.valid()
+    for name, text in evaluation.files.items():
+        print(f"----- {name} -----")
+        print(text if text is not None else f"# the design turns {name} off\n", end="")
+        print(f"----- {panel.session.diff(name, text).rstrip()}")
+        print()
+
+
+def workflow_report(panel: Panel) -> None:
+    """The figures per trigger, the jobs of the selected trigger, then each file and its drift."""
+    evaluation = panel.valid()
+    figures = figs.figures(evaluation.plan, panel.workflow)
+    print(figs.text_table(figures))
+    frame = jobs_frame(evaluation.plan, panel.selected_trigger)
+    frame = frame[frame["workflow"] == f"{panel.workflow}.yaml"][JOB_COLUMNS].reset_index(drop=True)
+    print(f"Jobs of {figures.scope} on {panel.selected_trigger}:")
+    display(_rounded(frame))
+    _files(panel)
+
+
+def overview_report(panel: Panel, *, charts_trigger: Any = "pull_request") -> None:
+    """The plan report, tables per workflow and month, the cost and Gantt charts, then every file."""
+    from pipekit.notebook import charts  # matplotlib: only the overview needs it
+
+    plan = panel.valid().plan
+    print(format_text(plan))
+    display(_rounded(workflows_frame(plan)))
+    display(_rounded(month_frame(plan)))
+    display(png(charts.png(charts.cost_chart(plan))))
+    display(png(charts.png(charts.gantt_chart(plan, charts_trigger))))
+    _files(panel)
