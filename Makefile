@@ -34,6 +34,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP) tools browser
 	$(BIN)/pytest
+	$(BIN)/pytest --nbval --nbval-current-env notebooks/
+
+notebooks: $(STAMP)
+	$(BIN)/pipekit notebooks --design pipeline.yaml --out workflows --reports reports
 
 drift: $(STAMP)
 	$(BIN)/pipekit check --design pipeline.yaml --dir workflows

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pipekit.commands import check, expand, plan, render, schema
+from pipekit.commands import check, expand, notebooks, plan, render, schema
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (plan, expand, render, check, schema)
+SUBCOMMANDS: tuple[ModuleType, ...] = (plan, expand, render, check, notebooks, schema)
