@@ -582,6 +582,16 @@ def _check_matrix_size(matrix: Matrix) -> None:
         raise DesignError("test.matrix", message) from None
     if not legs:
         raise DesignError("test.matrix", "exclude removes every combination, so the test job would never run")
+    # An include entry that matches no combination left by exclude becomes a leg of its own; without
+    # os it would have no runner (runs-on: ${{ matrix.os }} would be empty), without mode no extras.
+    for leg in legs:
+        missing = [axis for axis in ("python-version", "os", "mode") if axis not in leg]
+        if missing:
+            raise DesignError(
+                "test.matrix.include",
+                f"the entry {leg} matches no combination left after exclude, so it becomes a leg of its "
+                f"own, but it has no {' or '.join(missing)}; give it python-version, os and mode",
+            )
 
 
 def _check_matrix_entry(entry: Mapping[str, Any], path: str) -> None:
