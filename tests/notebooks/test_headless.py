@@ -129,3 +129,31 @@ def test_refresh_in_place_replaces_only_notebooks_that_ran(tmp_path: Path) -> No
     good = json.loads((tmp_path / "good.ipynb").read_text(encoding="utf-8"))
     assert notebooks.notebook_problems(good) == []
     assert good["cells"][1]["outputs"][0]["text"] == ["x\n"]
+
+
+def test_a_bad_design_in_a_notebook_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    import papermill
+
+    bad = tmp_path / "pipeline.yaml"
+    bad.write_text("tset: {}\n")
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "test-matrix.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"design": str(bad)},
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+        )
+    assert caught.value.ename == "DesignError"
+    errors = [
+        output
+        for cell in nbformat.read(tmp_path / "out.ipynb", as_version=4).cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+    assert [error.traceback for error in errors] == [
+        [
+            f"pipekit: error: {bad}: tset: unknown key; did you mean 'test'? (allowed here: version, "
+            "project, test, build, security, license, deploy, runners, billing, estimates)"
+        ]
+    ]
