@@ -11,7 +11,7 @@ from typing import Any
 from pipekit import validators
 from pipekit.commands.render import render_design
 from pipekit.design import DEFAULT_DESIGN_FILE
-from pipekit.errors import EXIT_FINDINGS
+from pipekit.errors import EXIT_FINDINGS, InputFileError
 from pipekit.output import OWNED_FILES
 
 
@@ -31,7 +31,11 @@ def drift(expected: dict[str, str], folder: Path) -> list[str]:
     for name in OWNED_FILES:
         path = folder / name
         want = expected.get(name)
-        have = path.read_text(encoding="utf-8") if path.is_file() else None
+        try:
+            # Undecodable bytes cannot match what the design renders: they show up in the diff.
+            have = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
+        except OSError as error:
+            raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
         if want == have:
             continue
         if have is None:
