@@ -26,7 +26,6 @@ from .support import HERE, Result, populate, run_in_process, run_subprocess, sna
 
 CASES_FILE = HERE / "cases.yaml"
 EMPTY_DESIGN = HERE / "designs" / "yaml-empty.yaml"
-WRITES = ("render", "check")  # commands whose output folder must survive an error untouched
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,9 @@ def prepare_output(
             return real_access(path, mode, **kwargs)
 
         monkeypatch.setattr(os, "access", access)
+    elif setup == "out-undecodable-file":
+        populate(out, files)
+        (out / "test.yaml").write_bytes("# généré\n".encode("latin-1") + files["test.yaml"].encode())
     elif setup is None:
         populate(out, files)
     else:
@@ -180,7 +182,7 @@ def test_case(
     argv = argv_for(case, design, out)
     result = run_subprocess(argv, tmp_path) if case.spec.get("subprocess") else run_in_process(argv, capsys)
     check_result(case, result)
-    if case.exit != 0 or case.command not in WRITES:
+    if case.exit != 0 or case.command != "render":
         assert snapshot(tmp_path) == before, "an error changed files"
     elif case.command == "render":
         written = {
