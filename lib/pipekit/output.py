@@ -48,6 +48,12 @@ def _target(out_dir: Path, name: str) -> Path:
             raise OutputError(
                 f"{target}: is a symbolic link to {resolved}, outside the output folder; remove the link"
             )
+        if resolved.name != name:
+            # Writing through it would overwrite the user's file, or another generated file.
+            raise OutputError(
+                f"{target}: is a symbolic link to {resolved.name}, which pipekit would overwrite "
+                "instead; remove the link"
+            )
     if target.exists() and target.is_dir():
         raise OutputError(f"{target}: is a folder; pipekit needs to write a file here")
     return target
