@@ -96,6 +96,14 @@ def prepare_output(
         (out / name).unlink()
         target = outside / name if setup == "out-symlink-outside" else Path("..") / "outside" / name
         (out / name).symlink_to(target)
+    elif setup in ("out-symlink-to-user-file", "out-symlink-between-outputs"):
+        # links inside the folder, to a file that is not the one pipekit means to write
+        populate(out, files)
+        link, target = (
+            ("test.yaml", "NOTES.md") if setup == "out-symlink-to-user-file" else ("build.yaml", "test.yaml")
+        )
+        (out / link).unlink()
+        (out / link).symlink_to(target)
     elif setup == "out-target-is-folder":
         populate(out, files)
         (out / "deploy.yaml").unlink()
