@@ -152,7 +152,11 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
             raise InputFileError(
                 f"{path}: file is {size:,} bytes, over the {max_bytes:,}-byte limit; is this the right file?"
             )
-        data = path.read_bytes()
+        # stat() says 0 for devices and pipes (/dev/zero): never read more than the limit.
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputFileError(f"{path}: more than {max_bytes:,} bytes; is this the right file?")
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
     except IsADirectoryError:
