@@ -45,11 +45,19 @@ _Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"),
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text)
+    try:
+        if text.startswith("0o"):
+            value = int(text[2:], 8)
+        elif text.startswith("0x"):
+            value = int(text[2:], 16)
+        else:
+            value = int(text)
+        str(value)  # Python cannot print an integer of over 4,300 digits: no later step could use it
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a whole number of {len(text):,} characters is too long to use", node.start_mark
+        ) from None
+    return value
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
