@@ -9,6 +9,7 @@ non-UTF-8 bytes, oversized files.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +46,22 @@ _Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"),
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
+    too_long = yaml.constructor.ConstructorError(
+        None, None, f"a whole number of {len(text):,} characters is too long to use", node.start_mark
+    )
+    # Python reads and prints integers of at most 4,300 digits: no later step could use a longer one.
+    if len(text) > sys.get_int_max_str_digits() > 0:
+        raise too_long
+    if text.startswith("0o"):
+        value = int(text[2:], 8)
+    elif text.startswith("0x"):
+        value = int(text[2:], 16)
+    else:
+        value = int(text)
     try:
-        if text.startswith("0o"):
-            value = int(text[2:], 8)
-        elif text.startswith("0x"):
-            value = int(text[2:], 16)
-        else:
-            value = int(text)
-        str(value)  # Python cannot print an integer of over 4,300 digits: no later step could use it
+        str(value)
     except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a whole number of {len(text):,} characters is too long to use", node.start_mark
-        ) from None
+        raise too_long from None
     return value
 
 
@@ -81,6 +86,27 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
 
 _Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _checked(construct: Any) -> Any:
+    """A scalar constructor whose failure on an explicit tag (``!!float true``) names line and column."""
+
+    def checked(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown!r} is not a valid {tag} value", node.start_mark
+            ) from None
+
+    return checked
+
+
+for _name in ("null", "bool", "int", "float", "binary", "timestamp"):
+    _tag = f"tag:yaml.org,2002:{_name}"
+    _Yaml12Loader.add_constructor(_tag, _checked(_Yaml12Loader.yaml_constructors[_tag]))
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
