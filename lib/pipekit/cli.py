@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from pipekit import __version__
 from pipekit.commands import SUBCOMMANDS
-from pipekit.errors import EXIT_BAD_INPUT, PipekitError
+from pipekit.errors import EXIT_BAD_INPUT, PipekitError, one_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipekitError as error:
         if args.debug:
             traceback.print_exc()
-        print(f"pipekit: error: {error}", file=sys.stderr)
+        print(f"pipekit: error: {one_line(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("pipekit: interrupted", file=sys.stderr)

@@ -10,6 +10,11 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (``\\n``): a message stays one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class PipekitError(Exception):
     """Base class; `exit_code` is what the CLI exits with."""
 

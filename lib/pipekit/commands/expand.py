@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from pipekit.errors import EXIT_FINDINGS
+from pipekit.errors import EXIT_FINDINGS, one_line
 from pipekit.expand import expand_workflow_files, format_json, format_text
 
 
@@ -23,5 +23,5 @@ def run(args: argparse.Namespace) -> int:
     result = expand_workflow_files(args.files)
     sys.stdout.write(format_json(result) if args.json else format_text(result))
     for problem in result.problems:
-        print(f"pipekit: {problem}", file=sys.stderr)
+        print(f"pipekit: {one_line(problem)}", file=sys.stderr)
     return EXIT_FINDINGS if result.problems else 0
