@@ -151,6 +151,10 @@ def generate(kind: str, tmp_path: Path) -> Path:
         path.write_text(line * (yamlio.MAX_FILE_BYTES // len(line) + 1) + "version: 1\n")
         assert path.stat().st_size > yamlio.MAX_FILE_BYTES
         return path
+    if kind == "newline-name":
+        path = tmp_path / "bad\ndesign.yaml"
+        path.write_text("tset: {}\n")
+        return path
     raise AssertionError(f"unknown generator {kind!r} in cases.yaml")
 
 
