@@ -98,3 +98,35 @@ def test_expand_reports_unexpandable_matrices(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert json.loads(result.stdout) == []
     assert "not statically expandable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "design", "fragment"),
+    [
+        # found while rendering, after the design loaded: the message still names the file
+        (
+            "render",
+            "test:\n  matrix:\n    exclude: [{os: macos-latest, mode: basic}]\n"
+            "  coverage:\n    report_leg: {os: macos-latest, mode: basic}\n",
+            "pipeline.yaml: test.coverage.report_leg: no leg of the test matrix has these values",
+        ),
+        (
+            "plan",
+            "test:\n  matrix:\n    os: [ubunto-latest]\n",
+            "pipeline.yaml: test.matrix.os (leg 1): unknown runner label 'ubunto-latest'",
+        ),
+        ("plan", "project:\n  source_dirs: ['-rf']\n", "pipeline.yaml: project.source_dirs[0]: expected"),
+    ],
+)
+def test_errors_after_loading_name_the_design_file(
+    tmp_path: Path, command: str, design: str, fragment: str
+) -> None:
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(design)
+    args = [command, "--design", str(path)] + (
+        ["--out", str(tmp_path / "out")] if command == "render" else []
+    )
+    result = pipekit(*args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert result.stderr.startswith(f"pipekit: error: {path}: ")

@@ -7,10 +7,11 @@ key path (``test.matrix.os[2]``) and what was expected.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -34,7 +35,8 @@ HOST = r"[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?"
 BRANCH = r"[A-Za-z0-9._/-]+"
 PLATFORM = r"linux/(?:amd64|arm64|arm/v7|arm/v6|386|ppc64le|s390x|riscv64)"
 SEVERITY = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
-PATH_GLOB = r"[A-Za-z0-9_./*?\[\]{},-]+"
+# No leading '-': a folder named like an option would reach mypy or bandit as one.
+PATH_GLOB = r"[A-Za-z0-9_./*?\[\]{},][A-Za-z0-9_./*?\[\]{},-]*"
 URL = r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?"
 SPDX = r"[A-Za-z0-9.+-]+"
 
@@ -461,6 +463,17 @@ def load_design(path: str | Path) -> Design:
     """Read and validate a design file."""
     path = Path(path)
     return design_from_data(yamlio.load_file(path), str(path))
+
+
+@contextlib.contextmanager
+def errors_name(path: str | Path) -> Iterator[None]:
+    """Design errors found after loading (by planning or rendering) name the design file too."""
+    try:
+        yield
+    except DesignError as error:
+        if error.source is not None:
+            raise
+        raise error.with_source(str(path)) from None
 
 
 def design_schema() -> dict[str, Any]:

@@ -61,9 +61,14 @@ def report_leg(design: Design) -> dict[str, Any]:
     The design's choice, else the last leg on a Linux runner (newest Python, fullest mode), else the last.
     """
     chosen = design.test.coverage.report_leg
-    if chosen:
-        return dict(chosen)
     legs = expand_matrix(test_matrix(design), job="test")
+    if chosen:
+        if not any(all(leg.get(key) == value for key, value in chosen.items()) for leg in legs):
+            raise DesignError(
+                "test.coverage.report_leg",
+                "no leg of the test matrix has these values (is it excluded?); pick a leg that runs",
+            )
+        return dict(chosen)
     linux = [leg for leg in legs if str(leg.get("os", "")).startswith("ubuntu")]
     leg = (linux or legs)[-1]
     return {key: leg[key] for key in ("python-version", "os", "mode") if key in leg}

@@ -296,7 +296,12 @@ def test_benchmark_command_runs_inside_poetry(tmp_path: Path, capsys: pytest.Cap
     design_path = HERE / "designs" / "ok-commands-poetry.yaml"
     command = yaml.safe_load(design_path.read_text())["test"]["benchmark"]["command"]
     test = yamlio.loads(_rendered(design_path, tmp_path, capsys)["test.yaml"])
-    assert _step(test, "benchmark", "Run benchmarks")["run"] == f"poetry run {command}\n"
+    # The project's Poetry environment is activated first, so every line of the command runs in it.
+    assert (
+        _step(test, "benchmark", "Run benchmarks")["run"]
+        == f'. "$(poetry env info --path)/bin/activate"\n{command}'
+    )
+    assert command.count("\n") == 2
 
 
 MARKER_DESIGNS = ("yaml-empty", "ok-markers", "ok-commands", "ok-commands-poetry")

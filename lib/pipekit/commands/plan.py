@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from pipekit.design import DEFAULT_DESIGN_FILE, load_design
+from pipekit.design import DEFAULT_DESIGN_FILE, errors_name, load_design
 from pipekit.plan import format_text, plan_design, to_json
 
 
@@ -19,7 +19,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_design(load_design(args.design))
+    design = load_design(args.design)
+    with errors_name(args.design):
+        plan = plan_design(design)
     if args.json:
         sys.stdout.write(json.dumps(to_json(plan), indent=2) + "\n")
     else:

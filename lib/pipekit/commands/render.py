@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pipekit.design import DEFAULT_DESIGN_FILE, load_design
+from pipekit.design import DEFAULT_DESIGN_FILE, errors_name, load_design
 from pipekit.output import write_files
 from pipekit.render import render_all
 
@@ -23,7 +23,8 @@ def add_parser(subparsers: Any) -> None:
 def render_design(design_path: str) -> dict[str, str]:
     """Every file's text for the design at `design_path`; headers name the design by its file name."""
     design = load_design(design_path)
-    return render_all(design, Path(design_path).name)
+    with errors_name(design_path):
+        return render_all(design, Path(design_path).name)
 
 
 def run(args: argparse.Namespace) -> int:

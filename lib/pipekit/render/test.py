@@ -43,6 +43,9 @@ PY
 """
 
 
+POETRY_ACTIVATE = '. "$(poetry env info --path)/bin/activate"\n'
+
+
 def _mode_step(design: Design) -> Step:
     """Selects the mode's extras and environment; mode names and env keys are validated identifiers."""
     lines = ['case "$MODE" in']
@@ -138,15 +141,16 @@ def _benchmark_job(design: Design) -> dict[str, Any]:
     bench = design.test.benchmark
     leg_mode = jobgraph.report_leg(design).get("mode", design.test.matrix.mode[0])
     extras = " ".join(design.test.modes[leg_mode].extras) if leg_mode in design.test.modes else ""
-    run = common.in_env(design)
     # A command written as a YAML block already ends in a newline; a second would spoil the block.
     command = bench.command.removesuffix("\n")
+    # Every line of the user's command runs in the project's environment, not just the first.
+    activate = POETRY_ACTIVATE if design.project.package_manager == "poetry" else ""
     is_pr = "github.event_name == 'pull_request'"
     steps: list[Step] = [
         checkout(),
         *common.setup_python(design, design.project.python),
         common.install(design, extras),
-        step("Run benchmarks", run=f"{run}{command}\n"),
+        step("Run benchmarks", shell="bash", run=f"{activate}{command}\n"),
         step(
             "Store benchmark results",
             uses_action="actions/upload-artifact",
