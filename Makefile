@@ -46,6 +46,8 @@ test: lint typecheck drift pytest
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_widgets.py
+	$(PY) benchmarks/bench_notebooks.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
