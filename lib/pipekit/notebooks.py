@@ -16,19 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from pipekit.errors import PipekitError
+from pipekit.output import OWNED_FILES
 
 NOTEBOOKS: tuple[str, ...] = ("overview", "test-matrix", "build", "security", "license", "deploy")
 
 # The generated files each notebook writes with `write = True` (the overview writes them all).
 NOTEBOOK_FILES: Mapping[str, tuple[str, ...]] = {
-    "overview": (
-        "test.yaml",
-        "build.yaml",
-        "security.yaml",
-        "license-compliance.yaml",
-        "deploy.yaml",
-        ".gitleaks.toml",
-    ),
+    "overview": OWNED_FILES,
     "test-matrix": ("test.yaml",),
     "build": ("build.yaml",),
     "security": ("security.yaml", ".gitleaks.toml"),

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import re2
 import yaml
 
 from pipekit import actions, yamlio
 from pipekit.errors import DataError, InputFileError, PipekitError
+from pipekit.goregex import re2_problem
 
 PathArg = str | os.PathLike[str]
 
@@ -445,19 +445,6 @@ def check_pin_comments(text: str, file: str) -> list[Finding]:
 # --- gitleaks -----------------------------------------------------------------------------------
 
 
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # errors come back as exceptions; don't also print them to stderr
-
-
-def _re2_error(pattern: str) -> str | None:
-    try:
-        re2.compile(pattern, options=_RE2_OPTIONS)
-    except re2.error as error:
-        reason = error.args[0] if error.args else error
-        return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-    return None
-
-
 def _allowlist_patterns(allowlist: Any, where: str) -> Iterator[tuple[str, Any]]:
     if not isinstance(allowlist, Mapping):
         yield where, _NotRegex("a table")
@@ -541,7 +528,7 @@ def check_gitleaks_config(text: str, file: str, default_rules_toml: str) -> list
             expected = pattern.expected if isinstance(pattern, _NotRegex) else "a regex string"
             findings.append(Finding(file, "gitleaks-regex", f"{where}: expected {expected}, got {pattern!r}"))
             continue
-        problem = _re2_error(pattern)
+        problem = re2_problem(pattern)
         if problem is not None:
             message = f"{where}: {pattern!r} is not an RE2/Go regexp ({problem})"
             findings.append(Finding(file, "gitleaks-regex", message))

@@ -69,22 +69,6 @@ def _permissions(design: Design) -> dict[str, object]:
     return common.permissions(**grants)
 
 
-def _image(design: Design) -> tuple[list[common.Step], str]:
-    """Steps that work out the image reference (no tag), and the reference later steps use."""
-    reference = f"{design.build.registry}/{common.image_name(design)}"
-    if "${{" not in reference:
-        return [], reference
-    # The repository name may contain capitals; image references must be lower case.
-    lower = common.step(
-        "Image name in lower case",
-        id="image",
-        env={"IMAGE": reference},
-        shell="bash",
-        run='printf \'name=%s\\n\' "${IMAGE,,}" >> "$GITHUB_OUTPUT"\n',
-    )
-    return [lower], "${{ steps.image.outputs.name }}"
-
-
 def _by_event(pull_request: str, other: str) -> str:
     """One value for pull requests and another for every other event, as an expression if they differ."""
     if pull_request == other:
@@ -198,7 +182,7 @@ def _attest(design: Design, image: str) -> list[common.Step]:
 
 
 def _steps(design: Design) -> list[common.Step]:
-    name_steps, image = _image(design)
+    name_steps, image = common.image_reference(design)
     return [
         common.checkout(),
         *name_steps,

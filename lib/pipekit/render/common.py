@@ -242,6 +242,24 @@ def registry_login(design: Design, *, if_: str | None = None) -> Step:
     )
 
 
+def image_reference(design: Design) -> tuple[list[Step], str]:
+    """Steps that work out ``registry/image`` (no tag), and the reference later steps use.
+
+    The repository name may contain capitals, but image references must be lower case.
+    """
+    reference = f"{design.build.registry}/{image_name(design)}"
+    if "${{" not in reference:
+        return [], reference
+    lower = step(
+        "Image name in lower case",
+        id="image",
+        env={"IMAGE": reference},
+        shell="bash",
+        run='printf \'name=%s\\n\' "${IMAGE,,}" >> "$GITHUB_OUTPUT"\n',
+    )
+    return [lower], "${{ steps.image.outputs.name }}"
+
+
 def sarif_upload(category: str, sarif_file: str, *, if_: str = "always()") -> Step:
     """Upload a SARIF file to code scanning under its own category (needs security-events: write)."""
     return step(

@@ -106,18 +106,8 @@ def _condition(design: Design, spec: JobSpec) -> str:
 
 def _image(design: Design) -> tuple[list[common.Step], str]:
     """Steps that work out the image reference, and the reference: build.yaml's `sha-<full sha>` tag."""
-    reference = f"{design.build.registry}/{common.image_name(design)}"
-    if "${{" not in reference:
-        return [], f"{reference}:sha-${{{{ github.sha }}}}"
-    # The repository name may contain capitals; build.yaml's metadata-action writes it in lower case.
-    lower = common.step(
-        "Image name in lower case",
-        id="image",
-        env={"IMAGE": reference},
-        shell="bash",
-        run='printf \'name=%s\\n\' "${IMAGE,,}" >> "$GITHUB_OUTPUT"\n',
-    )
-    return [lower], "${{ steps.image.outputs.name }}:sha-${{ github.sha }}"
+    steps, reference = common.image_reference(design)
+    return steps, f"{reference}:sha-${{{{ github.sha }}}}"
 
 
 def _script(command: str) -> str:

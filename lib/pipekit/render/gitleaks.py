@@ -11,19 +11,15 @@ import functools
 import tomllib
 from collections.abc import Iterable
 
-import re2
-
 from pipekit import actions
 from pipekit.design import Design
 from pipekit.errors import DesignError
+from pipekit.goregex import re2_problem
 from pipekit.render import common
 from pipekit.schema import did_you_mean
 
 FILE = ".gitleaks.toml"
 ALLOWLISTS_SINCE = (8, 25, 0)  # first gitleaks release with the [[allowlists]] table
-
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # the error comes back as an exception; don't also print it
 
 
 def _version(version: str) -> tuple[int, ...]:
@@ -50,21 +46,12 @@ def check_disabled_rules(design: Design) -> None:
             )
 
 
-def _re2_problem(pattern: str) -> str | None:
-    try:
-        re2.compile(pattern, options=_RE2_OPTIONS)
-    except re2.error as error:
-        reason = error.args[0] if error.args else error
-        return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-    return None
-
-
 def check_allowlist_patterns(design: Design) -> None:
     """Allowlist paths and regexes are Go regexps (RE2 syntax): no lookarounds, no backreferences."""
     allowlist = design.security.gitleaks.allowlist
     for field, patterns in (("paths", allowlist.paths), ("regexes", allowlist.regexes)):
         for index, pattern in enumerate(patterns):
-            problem = _re2_problem(pattern)
+            problem = re2_problem(pattern)
             if problem is not None:
                 raise DesignError(
                     f"security.gitleaks.allowlist.{field}[{index}]",
