@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from pipekit.design import Trigger
-from pipekit.plan import PipelinePlan
+from pipekit.plan import PipelinePlan, gantt_frame
 
 OS_COLOURS = {"linux": "#e8a33d", "windows": "#3d7be8", "macos": "#8a8a8a"}
 OS_ORDER = ("linux", "windows", "macos")
@@ -54,26 +54,23 @@ def cost_chart(plan: PipelinePlan) -> Figure:
 
 def gantt_chart(plan: PipelinePlan, trigger: Trigger) -> Figure:
     """One run's schedule under the plan's concurrency limits; the critical path is outlined."""
-    schedule = plan.trigger(trigger).schedule
+    rows = gantt_frame(plan, trigger)
     limits = plan.month.plan
-    critical = {item.index for item in schedule.critical_path}
-    height = max(3.0, 0.22 * len(schedule.jobs) + 1.2)
+    height = max(3.0, 0.22 * len(rows) + 1.2)
     figure = Figure(figsize=(9, height), dpi=96)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    labels = [f"{item.job.workflow}: {item.job.name}" for item in schedule.jobs]
-    for row, item in enumerate(schedule.jobs):
-        axes.barh(
-            row,
-            float(item.end) - float(item.start),
-            left=float(item.start),
-            color=OS_COLOURS.get(item.runner.os, "#999999"),
-            edgecolor="#b00020" if item.index in critical else "none",
-            linewidth=1.5,
-        )
-    axes.set_yticks(range(len(labels)), labels, fontsize=7)
+    axes.barh(
+        range(len(rows)),
+        rows["minutes"],
+        left=rows["start"],
+        color=[OS_COLOURS.get(str(os), "#999999") for os in rows["os"]],
+        edgecolor=["#b00020" if critical else "none" for critical in rows["critical"]],
+        linewidth=1.5,
+    )
+    axes.set_yticks(range(len(rows)), list(rows["label"]), fontsize=7)
     axes.invert_yaxis()
-    wall = schedule.wall_clock
+    wall = plan.trigger(trigger).schedule.wall_clock
     axes.axvline(float(wall), color="#b00020", linestyle=":", linewidth=1)
     axes.set_xlabel("minutes from the start of the run")
     axes.set_title(
@@ -82,7 +79,7 @@ def gantt_chart(plan: PipelinePlan, trigger: Trigger) -> Figure:
         f"{limits.concurrent_macos_jobs} on macOS; critical path outlined",
         fontsize=9,
     )
-    used = {item.runner.os for item in schedule.jobs}
+    used = set(rows["os"])
     handles = [Patch(color=OS_COLOURS[name], label=name) for name in OS_ORDER if name in used]
     axes.legend(handles=handles, frameon=False, fontsize=8, loc="lower right")
     figure.tight_layout()
