@@ -129,9 +129,13 @@ def _as_unprivileged_user(argv: list[str]) -> list[str]:
     raise AssertionError("running as root needs setpriv or runuser (util-linux) to drop privileges")
 
 
-def _runs_unprivileged() -> bool:
+def _runs_unprivileged(cwd: Path) -> bool:
+    """Whether an unprivileged user can start this interpreter and import pipekit from `cwd`."""
     probe = subprocess.run(
-        _as_unprivileged_user([sys.executable, "-c", "pass"]), capture_output=True, check=False
+        _as_unprivileged_user([sys.executable, "-c", "import pipekit.cli"]),
+        cwd=cwd,
+        capture_output=True,
+        check=False,
     )
     return probe.returncode == 0
 
@@ -152,15 +156,16 @@ def test_a_folder_without_write_permission_is_refused_and_kept(
     out.chmod(0o555)  # nobody (and, as a non-root user, the owner) may not write here
     before = snapshot(shared_dir)
     argv = [sys.executable, "-m", "pipekit.cli", "render", "--design", str(design), "--out", str(out)]
-    if _runs_unprivileged():
+    if _runs_unprivileged(shared_dir):
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         done = subprocess.run(
             _as_unprivileged_user(argv), cwd=shared_dir, capture_output=True, text=True, check=False, env=env
         )
         code, stderr = done.returncode, done.stderr
     else:
-        # This interpreter cannot start as an unprivileged user (e.g. its shared library lives in root's
-        # home). Same command in-process, with the refusal the kernel would give that user.
+        # This interpreter or the package cannot be loaded as an unprivileged user (e.g. a shared library
+        # in root's home, or a checkout in a private folder). Same command in-process, with the refusal
+        # the kernel would give that user.
         if os.geteuid() == 0:
             monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != out)
         result = run_in_process(["render", "--design", str(design), "--out", str(out)], capsys)
