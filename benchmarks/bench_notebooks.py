@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipekit import notebooks
+from pipekit.notebook import headless as notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGN = ROOT / "pipeline.yaml"

@@ -16,7 +16,7 @@ from typing import Any
 
 from pipekit import widgets
 from pipekit.commands.render import render_design
-from pipekit.output import write_files
+from pipekit.write import write_files
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 100.0

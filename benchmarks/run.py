@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipekit.cost.plan import plan_design
 from pipekit.design import design_from_data, load_design
-from pipekit.matrix import expand_matrix
-from pipekit.plan import plan_design
+from pipekit.github.matrix import expand_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKFLOWS = ROOT / "tests" / "data" / "workflows"
+WORKFLOWS = ROOT / "tests" / "inspect" / "data" / "workflows"
 
 
 def pipekit(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -113,7 +113,7 @@ def test_expand_reports_unexpandable_matrices(tmp_path: Path) -> None:
         (
             "plan",
             "test:\n  matrix:\n    os: [ubunto-latest]\n",
-            "pipeline.yaml: test.matrix.os (leg 1): unknown runner label 'ubunto-latest'",
+            "pipeline.yaml: test.matrix.os[0]: unknown runner label 'ubunto-latest'",
         ),
         ("plan", "project:\n  source_dirs: ['-rf']\n", "pipeline.yaml: project.source_dirs[0]: expected"),
     ],

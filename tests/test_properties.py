@@ -17,12 +17,15 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipekit import jobs, validators, yamlio
-from pipekit.catalog import load_catalog
+from pipekit import yamlio
+from pipekit.check import validators
+from pipekit.cost.plan import plan_design
+from pipekit.cost.report import to_json
 from pipekit.design import Design, design_from_data
-from pipekit.expand import expand_workflow_files
-from pipekit.matrix import expand_matrix
-from pipekit.plan import plan_design, to_json
+from pipekit.facts.runners import load_catalog
+from pipekit.github.matrix import expand_matrix
+from pipekit.inspect.expand import expand_workflow_files
+from pipekit.pipeline.instances import job_runs
 from pipekit.render import render_all
 
 PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.14-dev", "pypy3.10", "3.12.7"]
@@ -183,22 +186,23 @@ def test_rendering_is_deterministic_and_reads_back_exactly(data: dict[str, Any])
     assert matrix.get("include", []) == expected["include"]
 
 
-def _os_of(label: str, path: str) -> str:
-    return load_catalog().runner(label, {}, path=path).os
-
-
 @SETTINGS
 @given(design_data())
 def test_test_job_legs_are_what_github_expands_from_the_written_file(data: dict[str, Any]) -> None:
     design = design_from_data(data)
-    planned = [run.matrix for run in jobs.job_runs(design, "push", os_of=_os_of) if run.job == "test"]
+    planned = [run for run in job_runs(design, "push") if run.job == "test"]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "test.yaml"
         path.write_text(render_all(design)["test.yaml"], encoding="utf-8")
         result = expand_workflow_files([str(path)])
     assert result.problems == []
-    expanded = [row["matrix"] for row in result.rows if row["job"] == "test"]
-    assert [list(leg.items()) for leg in expanded] == [list(leg.items()) for leg in planned]
+    named = zip(result.rows, result.names, strict=True)
+    expanded = [(row, name) for row, name in named if row["job"] == "test"]
+    planned_legs = [list(run.matrix.items()) for run in planned]
+    assert [list(row["matrix"].items()) for row, _ in expanded] == planned_legs
+    # one display name: the plan names each leg as GitHub (and `pipekit expand`) does
+    assert [name for _, name in expanded] == [run.name for run in planned]
+    assert [row["runs_on"] for row, _ in expanded] == [run.runner for run in planned]
 
 
 @SETTINGS

@@ -1,4 +1,4 @@
-"""The `pipekit` command: one subcommand per module in pipekit.commands.
+"""The `pipekit` command: one subcommand per module in pipekit.commands, each loading what it uses.
 
 Exit codes: 0 success, 1 drift or findings, 2 bad input or usage. A user error prints one line, never a
 traceback; `--debug` shows it.
@@ -11,9 +11,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from pipekit import __version__
-from pipekit.commands import SUBCOMMANDS
-from pipekit.errors import EXIT_BAD_INPUT, PipekitError, one_line
+from pipekit import __version__, commands
+from pipekit.errors import EXIT_BAD_INPUT, PipekitError
+from pipekit.wording import one_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
-    for module in SUBCOMMANDS:
+    for module in commands.modules():
         module.add_parser(subparsers)
     return parser
 

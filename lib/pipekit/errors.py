@@ -5,14 +5,11 @@ Messages are one line: what is wrong, where (a key path or file), and how to fix
 
 from __future__ import annotations
 
+from pipekit.wording import one_line
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
-
-
-def one_line(text: str) -> str:
-    """`text` with line breaks and other control characters escaped (``\\n``): a message stays one line."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class PipekitError(Exception):
@@ -38,8 +35,7 @@ class DesignError(PipekitError):
     def __init__(self, path: str, problem: str, source: str | None = None) -> None:
         where = f"{source}: " if source else ""
         # A key may hold a line break or control character; the message must stay one line.
-        shown = path if path.isprintable() else path.encode("unicode_escape").decode("ascii")
-        super().__init__(f"{where}{shown or '<top level>'}: {problem}")
+        super().__init__(f"{where}{one_line(path) or '<top level>'}: {problem}")
         self.path = path
         self.problem = problem
         self.source = source
@@ -49,7 +45,7 @@ class DesignError(PipekitError):
 
 
 class MatrixError(PipekitError):
-    """A strategy.matrix cannot be expanded (empty vector, too many jobs, expression)."""
+    """A strategy.matrix cannot be expanded (empty vector, too many jobs, unknown key)."""
 
 
 class DataError(PipekitError):

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from pipekit import yamlio
+from pipekit.cost.plan import plan_design
 from pipekit.design import design_from_data
-from pipekit.notebook.figures import usd
-from pipekit.plan import plan_design
+from pipekit.wording import usd
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

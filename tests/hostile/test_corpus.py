@@ -20,7 +20,9 @@ import yaml
 
 from pipekit import yamlio
 from pipekit.commands.render import render_design
-from pipekit.output import OWNED_FILES
+from pipekit.design.save import save_design
+from pipekit.errors import PipekitError
+from pipekit.files import NAMES
 
 from .support import HERE, Result, populate, run_in_process, run_subprocess, snapshot
 
@@ -197,10 +199,49 @@ def test_case(
     if case.exit != 0 or case.command != "render":
         assert snapshot(tmp_path) == before, "an error changed files"
     elif case.command == "render":
-        written = {
-            name: (out / name).read_text(encoding="utf-8") for name in OWNED_FILES if (out / name).exists()
-        }
+        written = {name: (out / name).read_text(encoding="utf-8") for name in NAMES if (out / name).exists()}
         assert written == render_design(str(design))
+
+
+REFUSED_DESIGNS = sorted(
+    {
+        case.name
+        for case in CASES
+        if case.group not in ("workflows", "outputs", "args")
+        and case.exit == 2
+        and "generate" not in case.spec
+    }
+)
+
+
+@pytest.mark.parametrize("name", REFUSED_DESIGNS)
+def test_every_command_refuses_a_bad_design_with_the_same_line(
+    name: str, tmp_path: Path, default_files: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One notion of a valid design: plan, render, check and the notebooks' Save refuse it with one line."""
+    case = next(case for case in CASES if case.name == name)
+    design = _input_file(case)
+    out = tmp_path / "out"
+    populate(out, default_files)
+    lines = set()
+    for command in ("plan", "render", "check"):
+        result = run_in_process(argv_for(Case(case.group, name, command, case.spec), design, out), capsys)
+        assert result.code == 2, (command, result.stderr)
+        lines.add(result.stderr)
+    assert len(lines) == 1, lines
+    (line,) = lines
+    if design.is_file() and str(design).endswith(".yaml"):
+        try:  # what a notebook's Save does with the same data
+            saved = yamlio.load_file(design)
+        except PipekitError:
+            return  # the file is not even YAML: the notebook cannot open it either
+        copy = tmp_path / "pipeline.yaml"
+        copy.write_bytes(design.read_bytes())
+        with pytest.raises(PipekitError) as refused:
+            save_design(copy, saved if isinstance(saved, dict) else {"_": saved})
+        if isinstance(saved, dict):
+            assert line.endswith(str(refused.value).removeprefix(str(copy)) + "\n")
+        assert copy.read_bytes() == design.read_bytes()
 
 
 def test_the_corpus_is_big_enough() -> None:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from pipekit import designio, yamlio
+from pipekit import yamlio
+from pipekit.design import save as designio
 from pipekit.errors import DesignError, InputFileError, OutputError, PipekitError
 
 from .support import snapshot

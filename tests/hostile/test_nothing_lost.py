@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pipekit.commands.render import render_design
-from pipekit.output import OWNED_FILES
+from pipekit.files import NAMES
 
 from .support import HERE, populate, run_in_process, snapshot
 
@@ -87,8 +87,8 @@ def test_two_renders_at_once_leave_complete_files(
     out = tmp_path / "out"
     populate(out, renders[DEFAULT])
     first, second = renders[DEFAULT], renders[MARKERS]
-    assert first.keys() == second.keys() == set(OWNED_FILES)
-    assert all(first[name] != second[name] for name in OWNED_FILES)
+    assert first.keys() == second.keys() == set(NAMES)
+    assert all(first[name] != second[name] for name in NAMES)
     seen: set[tuple[str, ...]] = set()
     for _ in range(4):
         processes = [_render(DEFAULT, out), _render(MARKERS, out)]
@@ -96,9 +96,9 @@ def test_two_renders_at_once_leave_complete_files(
             _, err = process.communicate(timeout=120)
             assert process.returncode == 0, err
         on_disk = {path.name: path.read_text(encoding="utf-8") for path in out.iterdir()}
-        assert set(on_disk) == {*OWNED_FILES, "NOTES.md"}, "a temporary file was left behind"
+        assert set(on_disk) == {*NAMES, "NOTES.md"}, "a temporary file was left behind"
         winners = []
-        for name in OWNED_FILES:
+        for name in NAMES:
             assert on_disk[name] in (first[name], second[name]), f"{name} is a mix of both designs"
             winners.append("default" if on_disk[name] == first[name] else "markers")
         seen.add(tuple(winners))

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from pipekit import jobs, validators
+from pipekit.check import validators
 from pipekit.design import design_from_data
+from pipekit.pipeline import graph as jobs
 from pipekit.render import build
 
 from .support import write_variants

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from pipekit import jobs, validators
+from pipekit.check import validators
 from pipekit.design import Design, design_from_data
 from pipekit.errors import DesignError
+from pipekit.pipeline import graph as jobs
 from pipekit.render import deploy
 
 from .support import write_variants

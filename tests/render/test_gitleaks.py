@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
-from pipekit import actions, validators, yamlio
+from pipekit import yamlio
+from pipekit.check import validators
 from pipekit.design import design_from_data
 from pipekit.errors import DesignError
+from pipekit.facts import gitleaks as gitleaks_facts
 from pipekit.render import gitleaks, security
 
 DEFAULT_ALLOWLIST = design_from_data({}).security.gitleaks.allowlist
@@ -49,9 +51,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
 def test_config_passes_the_gitleaks_validator(name: str) -> None:
     data = DESIGNS[name]
     version = design_from_data(data).security.gitleaks.version
-    findings = validators.check_gitleaks_config(
-        render(data), ".gitleaks.toml", actions.gitleaks_default_config(version)
-    )
+    findings = validators.check_gitleaks_config(render(data), ".gitleaks.toml", version)
     assert findings == []
 
 
@@ -89,9 +89,9 @@ def test_table_syntax_agrees_with_the_gitleaks_the_workflow_runs(version: str) -
     config = tomllib.loads(gitleaks.render(design, "pipeline.yaml") or "")
     workflow = yamlio.loads(security.render(design, "pipeline.yaml") or "")
     env = workflow["jobs"]["gitleaks"]["steps"][1]["env"]
-    runs = env.get("GITLEAKS_VERSION", security.GITLEAKS_ACTION_DEFAULT_VERSION)
+    runs = env.get("GITLEAKS_VERSION", gitleaks_facts.releases().action_default)
     assert runs == version
-    new_syntax = tuple(map(int, runs.split("."))) >= gitleaks.ALLOWLISTS_SINCE
+    new_syntax = tuple(map(int, runs.split("."))) >= gitleaks_facts.releases().allowlists_since
     assert ("allowlists" in config) == new_syntax
     assert ("allowlist" in config) == (not new_syntax)
     assert env["GITLEAKS_CONFIG"] == ".gitleaks.toml"
@@ -124,7 +124,7 @@ def test_values_that_need_escaping_round_trip_exactly() -> None:
     assert allowlist["stopwords"] == stopwords
     assert allowlist["paths"] == [r"^a'b/", r"(?i)\.ipynb$"]
     text = render(data)
-    assert validators.check_gitleaks_config(text, "x.toml", actions.gitleaks_default_config("8.24.3")) == []
+    assert validators.check_gitleaks_config(text, "x.toml", "8.24.3") == []
 
 
 def test_regexes_are_written_as_gitleaks_writes_them() -> None:
@@ -151,17 +151,14 @@ def test_rendering_is_deterministic() -> None:
 
 
 def test_unknown_disabled_rule_is_a_design_error_with_a_suggestion() -> None:
-    design = design_from_data(gitleaks_data(disabled_rules=["generic-api-key", "github-pats"]))
-    with pytest.raises(DesignError) as raised:
-        gitleaks.render(design, "pipeline.yaml")
+    with pytest.raises(DesignError) as raised:  # refused on load: no file of the design is written
+        design_from_data(gitleaks_data(disabled_rules=["generic-api-key", "github-pats"]))
     assert raised.value.path == "security.gitleaks.disabled_rules[1]"
     assert "did you mean 'github-pat'?" in str(raised.value)
-    with pytest.raises(DesignError):  # the workflow refuses the same design
-        security.render(design, "pipeline.yaml")
 
 
 def test_disabled_rules_are_checked_against_the_chosen_version() -> None:
-    only_new = sorted(gitleaks.default_rule_ids("8.30.1") - gitleaks.default_rule_ids("8.24.3"))
+    only_new = sorted(gitleaks_facts.default_rule_ids("8.30.1") - gitleaks_facts.default_rule_ids("8.24.3"))
     assert only_new, "8.30.1 added rules"
     rule = only_new[0]
     assert rule in parse(gitleaks_data(version="8.30.1", disabled_rules=[rule]))["extend"]["disabledRules"]
@@ -230,7 +227,9 @@ def test_real_gitleaks_finds_a_secret_and_skips_allowlisted_placeholders(
     binary = gitleaks_binary()
     # The dev dependencies ship a real gitleaks 8.30.1 binary: without it this test must fail, not skip.
     assert binary is not None, "no gitleaks binary: run `make test` (installs the dev dependencies)"
-    assert binary_version(binary) >= gitleaks.ALLOWLISTS_SINCE, "gitleaks too old for [[allowlists]]"
+    assert binary_version(binary) >= gitleaks_facts.releases().allowlists_since, (
+        "gitleaks too old for [[allowlists]]"
+    )
     # Secrets are made up at run time, so this file itself holds none.
     rng = random.Random(20261127)
     repo = tmp_path / "repo"

@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from pipekit import jobs, validators, yamlio
+from pipekit import yamlio
+from pipekit.check import validators
 from pipekit.design import design_from_data
+from pipekit.pipeline import graph as jobs
 from pipekit.render import security
 
 from .support import write_variants

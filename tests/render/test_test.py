@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pipekit import validators
+from pipekit.check import validators
 from pipekit.design import design_from_data
 from pipekit.render import test as render_test
 

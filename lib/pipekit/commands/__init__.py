@@ -1,9 +1,14 @@
-"""Subcommands of `pipekit`; each module has `add_parser(subparsers)` and sets `run` on its parser."""
+"""Subcommands of `pipekit`, one module each. A module defines `add_parser(subparsers)`, which sets `run`
+on its parser; it imports at the top only what building the parser needs and the rest inside `run`, so
+each command loads only what it uses."""
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
-from pipekit.commands import check, expand, notebooks, plan, render, schema
+NAMES: tuple[str, ...] = ("plan", "expand", "render", "check", "notebooks", "schema")
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (plan, expand, render, check, notebooks, schema)
+
+def modules() -> list[ModuleType]:
+    return [importlib.import_module(f"pipekit.commands.{name}") for name in NAMES]

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import difflib
-import sys
-from pathlib import Path
 from typing import Any
 
-from pipekit import validators
-from pipekit.commands.render import render_design
-from pipekit.design import DEFAULT_DESIGN_FILE
-from pipekit.errors import EXIT_FINDINGS, InputFileError
-from pipekit.output import OWNED_FILES
+from pipekit.design.load import DEFAULT_DESIGN_FILE
 
 
 def add_parser(subparsers: Any) -> None:
@@ -25,35 +18,15 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def drift(expected: dict[str, str], folder: Path) -> list[str]:
-    """Unified diffs (or one-line notes) for every owned file that differs from what the design renders."""
-    problems: list[str] = []
-    for name in OWNED_FILES:
-        path = folder / name
-        want = expected.get(name)
-        try:
-            # Undecodable bytes cannot match what the design renders: they show up in the diff.
-            have = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
-        except OSError as error:
-            raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
-        if want == have:
-            continue
-        if have is None:
-            problems.append(f"{path}: missing; run `pipekit render` to write it\n")
-        elif want is None:
-            problems.append(f"{path}: the design no longer produces this file; delete it\n")
-        else:
-            diff = difflib.unified_diff(
-                have.splitlines(keepends=True),
-                want.splitlines(keepends=True),
-                fromfile=f"{path} (on disk)",
-                tofile=f"{path} (from the design)",
-            )
-            problems.append("".join(diff))
-    return problems
-
-
 def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from pipekit.check import validators
+    from pipekit.check.drift import drift
+    from pipekit.commands.render import render_design
+    from pipekit.errors import EXIT_FINDINGS
+
     folder = Path(args.dir)
     expected = render_design(args.design)
     problems = drift(expected, folder)

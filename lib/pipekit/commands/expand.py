@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
-
-from pipekit.errors import EXIT_FINDINGS, one_line
-from pipekit.expand import expand_workflow_files, format_json, format_text
 
 
 def add_parser(subparsers: Any) -> None:
@@ -20,6 +16,12 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from pipekit.errors import EXIT_FINDINGS
+    from pipekit.inspect.expand import expand_workflow_files, format_json, format_text
+    from pipekit.wording import one_line
+
     result = expand_workflow_files(args.files)
     sys.stdout.write(format_json(result) if args.json else format_text(result))
     for problem in result.problems:

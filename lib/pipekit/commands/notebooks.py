@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from pathlib import Path
 from typing import Any
 
-from pipekit import notebooks
-from pipekit.design import DEFAULT_DESIGN_FILE, load_design
-from pipekit.errors import EXIT_BAD_INPUT
-from pipekit.output import check_out_dir
+from pipekit.design.load import DEFAULT_DESIGN_FILE
 
 
 def add_parser(subparsers: Any) -> None:
@@ -41,6 +35,15 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+    import time
+    from pathlib import Path
+
+    from pipekit.design.load import load_design
+    from pipekit.errors import EXIT_BAD_INPUT
+    from pipekit.notebook import headless as notebooks
+    from pipekit.write import check_out_dir
+
     started = time.perf_counter()
     found = notebooks.find_notebooks(Path(args.notebooks))
     progress = not args.no_progress

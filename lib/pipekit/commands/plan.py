@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from pipekit.design import DEFAULT_DESIGN_FILE, errors_name, load_design
-from pipekit.plan import format_text, plan_design, to_json
+from pipekit.design.load import DEFAULT_DESIGN_FILE
 
 
 def add_parser(subparsers: Any) -> None:
@@ -19,9 +16,14 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    design = load_design(args.design)
-    with errors_name(args.design):
-        plan = plan_design(design)
+    import json
+    import sys
+
+    from pipekit.cost.plan import plan_design
+    from pipekit.cost.report import format_text, to_json
+    from pipekit.design.load import load_design
+
+    plan = plan_design(load_design(args.design))
     if args.json:
         sys.stdout.write(json.dumps(to_json(plan), indent=2) + "\n")
     else:

@@ -1,14 +1,11 @@
-"""`pipekit render`: write the workflow files of a design, atomically."""
+"""`pipekit render`: write the generated files of a design, atomically."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from pipekit.design import DEFAULT_DESIGN_FILE, errors_name, load_design
-from pipekit.output import write_files
-from pipekit.render import render_all
+from pipekit.design.load import DEFAULT_DESIGN_FILE
 
 
 def add_parser(subparsers: Any) -> None:
@@ -22,12 +19,19 @@ def add_parser(subparsers: Any) -> None:
 
 def render_design(design_path: str) -> dict[str, str]:
     """Every file's text for the design at `design_path`; headers name the design by its file name."""
-    design = load_design(design_path)
-    with errors_name(design_path):
-        return render_all(design, Path(design_path).name)
+    from pathlib import Path
+
+    from pipekit.design.load import load_design
+    from pipekit.render import render_all
+
+    return render_all(load_design(design_path), Path(design_path).name)
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pipekit.write import write_files
+
     files = render_design(args.design)
     for path in write_files(Path(args.out), files):
         print(f"wrote {path}")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
-
-from pipekit.design import design_schema
 
 
 def add_parser(subparsers: Any) -> None:
@@ -15,5 +12,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import json
+
+    from pipekit.design.jsonschema import design_schema
+
     print(json.dumps(design_schema(), indent=2))
     return 0

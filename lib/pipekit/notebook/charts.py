@@ -14,8 +14,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from pipekit.design import Trigger
-from pipekit.plan import PipelinePlan, gantt_frame
+from pipekit.cost.frames import gantt_frame
+from pipekit.cost.plan import PipelinePlan
+from pipekit.design.model import Trigger
 
 OS_COLOURS = {"linux": "#e8a33d", "windows": "#3d7be8", "macos": "#8a8a8a"}
 OS_ORDER = ("linux", "windows", "macos")

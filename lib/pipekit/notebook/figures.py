@@ -5,22 +5,12 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from pipekit.design import TRIGGERS, Trigger
-from pipekit.plan import PipelinePlan
+from pipekit import files
+from pipekit.cost.plan import PipelinePlan
+from pipekit.design.model import TRIGGERS, Trigger
+from pipekit.wording import minutes, plural, usd
 
 ZERO = Decimal(0)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def usd(value: Decimal) -> str:
-    return f"${value.quantize(Decimal('0.01')):,}"
-
-
-def minutes(value: float) -> str:
-    return f"{float(value):.1f} min"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -46,7 +36,7 @@ class Figures:
 
     @property
     def scope(self) -> str:
-        return f"{self.workflow}.yaml" if self.workflow else "the pipeline"
+        return files.workflow_file(self.workflow).name if self.workflow else "the pipeline"
 
     def run(self, trigger: Trigger) -> RunFigures:
         return next(run for run in self.runs if run.trigger == trigger)
@@ -65,7 +55,7 @@ def figures(plan: PipelinePlan, workflow: str | None = None) -> Figures:
                 wall = float(run.schedule.wall_clock)
         else:
             for wf in run.workflows:
-                if wf.workflow == f"{workflow}.yaml":
+                if wf.workflow == files.workflow_file(workflow).name:
                     jobs, billable, cost = wf.jobs, wf.cost.billable_minutes, wf.cost.usd
                     wall = float(wf.schedule.wall_clock)
         runs.append(

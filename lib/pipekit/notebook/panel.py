@@ -13,12 +13,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from pipekit.design import TRIGGERS, Trigger
+from pipekit.cost.plan import TRIGGER_TITLES
+from pipekit.design.model import TRIGGERS, Trigger
 from pipekit.errors import PipekitError
 from pipekit.notebook import figures as figs
 from pipekit.notebook.controls import Control, section
 from pipekit.notebook.session import DesignSession, Evaluation
-from pipekit.plan import TRIGGER_TITLES
+from pipekit.wording import minutes, usd
 
 ERROR_STYLE = "color:#b00020;font-weight:bold"
 PRE_STYLE = "max-height:30em;overflow:auto;font-size:12px;line-height:1.35;margin:0"
@@ -178,9 +179,9 @@ class Panel:
         values = {
             "job-count": (str(run.jobs), "job" if run.jobs == 1 else "jobs"),
             "billable-minutes": (str(run.billable_minutes), "billable minutes"),
-            "usd-run": (figs.usd(run.usd), "per run"),
-            "usd-month": (figs.usd(self.figures.usd_per_month), "per month at list price"),
-            "wall-clock": (figs.minutes(run.wall_clock), "wall-clock"),
+            "usd-run": (usd(run.usd), "per run"),
+            "usd-month": (usd(self.figures.usd_per_month), "per month at list price"),
+            "wall-clock": (minutes(run.wall_clock), "wall-clock"),
         }
         for key, (number, words) in values.items():
             self.figure_boxes[key].value = f'<b class="pipekit-value">{html.escape(number)}</b> {words}'

@@ -5,14 +5,17 @@ Only deterministic text, tables and PNGs: the committed notebooks are compared b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython import display as ipython
 
+from pipekit.cost.frames import jobs_frame, month_frame, workflows_frame
+from pipekit.cost.report import format_text
 from pipekit.notebook import figures as figs
-from pipekit.notebook.panel import Panel
-from pipekit.plan import format_text, jobs_frame, month_frame, workflows_frame
+
+if TYPE_CHECKING:
+    from pipekit.notebook.panel import Panel
 
 JOB_COLUMNS = ["name", "runner", "os", "minutes", "billable_minutes", "usd"]
 
@@ -58,7 +61,7 @@ def overview_report(panel: Panel, *, charts_trigger: Any = "pull_request") -> No
     plan = panel.valid().plan
     print(format_text(plan))
     display(_rounded(workflows_frame(plan)))
-    display(_rounded(month_frame(plan)))
+    display(_rounded(month_frame(plan.month)))
     display(png(charts.png(charts.cost_chart(plan))))
     display(png(charts.png(charts.gantt_chart(plan, charts_trigger))))
     _files(panel)

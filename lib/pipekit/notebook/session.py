@@ -13,12 +13,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipekit import designio, yamlio
-from pipekit.design import Design, design_from_data
+from pipekit import files, yamlio
+from pipekit.cost.plan import PipelinePlan, plan_design
+from pipekit.design import save
+from pipekit.design.load import design_from_data
+from pipekit.design.model import Design
 from pipekit.errors import DesignError, PipekitError
-from pipekit.output import OWNED_FILES, write_files
-from pipekit.plan import PipelinePlan, plan_design
-from pipekit.render import renderers
+from pipekit.render import render_files
+from pipekit.write import write_files
 
 KeyPath = tuple[str, ...]
 
@@ -52,17 +54,6 @@ def design_value(design: Design, path: KeyPath) -> Any:
     return node
 
 
-def plain(value: Any) -> Any:
-    """A design value as YAML data: tuples become lists, mappings dicts, dataclasses their fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    return value
-
-
 def parse_overrides(overrides: Mapping[str, Any] | None) -> list[tuple[KeyPath, Any]]:
     """Dotted key paths (``"test.matrix.os"``) and their values, as a notebook parameter gives them."""
     parsed: list[tuple[KeyPath, Any]] = []
@@ -94,15 +85,15 @@ class DesignSession:
         self,
         design_path: str | Path,
         out: str | Path,
-        files: Sequence[str] = OWNED_FILES,
+        names: Sequence[str] = files.NAMES,
         overrides: Mapping[str, Any] | None = None,
     ) -> None:
         self.design_path = Path(design_path)
         self.out = Path(out)
-        unknown = [name for name in files if name not in OWNED_FILES]
+        unknown = [name for name in names if name not in files.NAMES]
         if unknown:
-            raise PipekitError(f"{', '.join(unknown)}: not a file pipekit renders ({', '.join(OWNED_FILES)})")
-        self.files = tuple(files)
+            raise PipekitError(f"{', '.join(unknown)}: not a file pipekit renders ({', '.join(files.NAMES)})")
+        self.files = tuple(names)
         raw = yamlio.load_file(self.design_path)
         if raw is not None and not isinstance(raw, dict):
             design_from_data(raw, str(self.design_path))  # raises the library's message
@@ -110,7 +101,6 @@ class DesignSession:
         self.data: dict[str, Any] = copy.deepcopy(self.saved)
         for path, value in parse_overrides(overrides):
             set_path(self.data, path, value)
-        self._renderers = renderers()
 
     @property
     def source(self) -> str:
@@ -131,9 +121,8 @@ class DesignSession:
         """Validate, plan and render the current data; raises PipekitError (one line) when invalid."""
         design = design_from_data(self.data, self.source)
         plan = plan_design(design)
-        name = self.design_path.name
-        files = {file: self._renderers[file](design, name) for file in self.files}
-        return Evaluation(design=design, plan=plan, files=files)
+        texts = render_files(design, self.files, self.design_path.name)
+        return Evaluation(design=design, plan=plan, files=texts)
 
     def disk_text(self, name: str) -> str | None:
         path = self.out / name
@@ -163,7 +152,7 @@ class DesignSession:
 
     def save(self) -> bool:
         """Write the data into the design file, keeping its comments; False when nothing changed."""
-        changed = designio.save_design(self.design_path, self.data)
+        changed = save.save_design(self.design_path, self.data)
         self.saved = copy.deepcopy(self.data)
         return changed
 

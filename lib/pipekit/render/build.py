@@ -7,13 +7,13 @@ provenance. Trivy scans whichever image the run produced and uploads SARIF to co
 
 from __future__ import annotations
 
-from pipekit import jobs, yamlio
-from pipekit.catalog import load_catalog
-from pipekit.design import Design
-from pipekit.render import common
+from pipekit.design.model import Design
+from pipekit.facts.runners import load_catalog
+from pipekit.pipeline import graph
+from pipekit.pipeline.graph import JobSpec
+from pipekit.render import blocks as common
 from pipekit.yamlio import Commented
 
-FILE = "build.yaml"
 SARIF = "trivy-image.sarif"
 IS_PR = "github.event_name == 'pull_request'"
 NOT_PR = "github.event_name != 'pull_request'"
@@ -31,21 +31,22 @@ _NATIVE = {"x64": "linux/amd64", "arm64": "linux/arm64"}
 
 
 def render(design: Design, design_file: str) -> str | None:
-    if not design.build.enabled:
-        return None
-    (spec,) = jobs.workflow_jobs(design, "build")
-    on = common.triggers(design, jobs.workflow_triggers(design, "build"))
+    on = common.triggers(design, graph.workflow_triggers(design, "build"))
     if "push" in on:
         on["push"]["tags"] = ["v*"]  # release tags get semver image tags
-    image_job = common.job(
+    return common.render_workflow(
+        design, design_file, "build", name="Build", builders={"image": _image_job}, on=on
+    )
+
+
+def _image_job(design: Design, spec: JobSpec) -> common.Job:
+    return common.job(
         name="Build image",
         runs_on=spec.runner,
         timeout=design.build.timeout_minutes,
         perms=_permissions(design),
-        steps=_steps(design),
+        steps=_steps(design, spec),
     )
-    data = common.workflow(name="Build", on=on, jobs={spec.id: image_job})
-    return yamlio.dumps(data, header=common.header(design_file, FILE))
 
 
 def _attests_on_github(design: Design) -> bool:
@@ -76,15 +77,16 @@ def _by_event(pull_request: str, other: str) -> str:
     return f"${{{{ {IS_PR} && '{pull_request}' || '{other}' }}}}"
 
 
-def _native_platform(runner: str) -> str:
-    # Labels pipekit does not know (self-hosted, larger) are taken to be x64 Linux.
-    known = load_catalog().labels.get(runner)
-    return _NATIVE.get(known.arch if known else "x64", "linux/amd64")
+def _native_platform(design: Design, runner: str) -> str | None:
+    """The platform `runner` builds without emulation; None when its architecture is not known
+    (self-hosted runners), so every platform is emulated there."""
+    arch = load_catalog().runner(runner, design.runners).arch
+    return _NATIVE.get(arch)
 
 
-def _qemu(design: Design) -> list[common.Step]:
+def _qemu(design: Design, spec: JobSpec) -> list[common.Step]:
     """QEMU for platforms the runner cannot execute natively, only on the events that build them."""
-    native = _native_platform(design.build.runner)
+    native = _native_platform(design, spec.runner)
     on_pr = [p for p in design.build.platforms_pull_request if p != native]
     on_push = [p for p in design.build.platforms_push if p != native]
     if not on_pr and not on_push:
@@ -181,12 +183,12 @@ def _attest(design: Design, image: str) -> list[common.Step]:
     ]
 
 
-def _steps(design: Design) -> list[common.Step]:
+def _steps(design: Design, spec: JobSpec) -> list[common.Step]:
     name_steps, image = common.image_reference(design)
     return [
         common.checkout(),
         *name_steps,
-        *_qemu(design),
+        *_qemu(design, spec),
         common.step("Set up Docker Buildx", uses_action="docker/setup-buildx-action"),
         _login(design),
         common.step(

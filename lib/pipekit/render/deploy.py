@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipekit import jobs
-from pipekit.design import Deploy, DeployCommands, Design, Environment
-from pipekit.errors import DesignError
-from pipekit.jobs import JobSpec
-from pipekit.render import common
-from pipekit.yamlio import Commented, dumps
+from pipekit.design.model import Deploy, DeployCommands, Design, Environment
+from pipekit.pipeline.graph import JobSpec
+from pipekit.render import blocks as common
+from pipekit.yamlio import Commented
 
-FILE = "deploy.yaml"
 TITLES = {"preview": "Deploy preview", "staging": "Deploy to staging", "production": "Deploy to production"}
 APPROVAL = (
     "manual approval: add required reviewers to this environment's protection rules "
     "(Settings > Environments); the job waits for them"
 )
-# Variables every command gets; a secret of the same name would silently replace one.
-RESERVED = ("DEPLOY_ENVIRONMENT", "DEPLOY_URL", "IMAGE", "GIT_SHA")
 
 # The health command comes in through env: so this loop is fixed text; each try runs in its own
 # bash, so an `exit` in the command ends only that try.
@@ -45,41 +40,8 @@ exit 1
 
 
 def render(design: Design, design_file: str) -> str | None:
-    deploy = design.deploy
-    if not deploy.enabled:
-        return None
-    _check(deploy)
-    data = common.workflow(
-        name="Deploy",
-        on=common.triggers(design, jobs.workflow_triggers(design, "deploy")),
-        jobs={spec.id: _job(design, spec) for spec in jobs.workflow_jobs(design, "deploy")},
-    )
-    return dumps(data, header=common.header(design_file, FILE))
-
-
-def _check(deploy: Deploy) -> None:
-    for field in ("deploy", "health", "smoke", "rollback"):
-        command: str = getattr(deploy.commands, field)
-        if not command.strip():
-            raise DesignError(f"deploy.commands.{field}", "expected a shell command")
-        if "${{" in command:
-            raise DesignError(
-                f"deploy.commands.{field}",
-                "'${{' would be expanded by GitHub before the shell runs; use environment variables "
-                "($DEPLOY_URL, $IMAGE, secrets named in deploy.secrets)",
-            )
-    for index, name in enumerate(deploy.secrets):
-        if name in RESERVED or name.startswith(("HEALTH_", "GITHUB_")):
-            raise DesignError(f"deploy.secrets[{index}]", f"{name} is a name the deploy steps already use")
-    # A job that times out is cancelled, and a cancelled job runs no rollback.
-    waiting = (deploy.health_retries - 1) * deploy.health_interval_seconds
-    if waiting >= deploy.timeout_minutes * 60:
-        raise DesignError(
-            "deploy.health_retries",
-            f"{deploy.health_retries} tries {deploy.health_interval_seconds}s apart outlast the "
-            f"{deploy.timeout_minutes}-minute job timeout, and a timed-out job is not rolled back; "
-            "lower the retries or the interval, or raise deploy.timeout_minutes",
-        )
+    builders = dict.fromkeys(("preview", "staging", "production"), _job)
+    return common.render_workflow(design, design_file, "deploy", name="Deploy", builders=builders)
 
 
 def _target(deploy: Deploy, job_id: str) -> Environment:

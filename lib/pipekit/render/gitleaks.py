@@ -7,63 +7,12 @@ no rules and finds nothing. The allowlist table must match the gitleaks version 
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from collections.abc import Iterable
 
-from pipekit import actions
-from pipekit.design import Design
-from pipekit.errors import DesignError
-from pipekit.goregex import re2_problem
-from pipekit.render import common
-from pipekit.schema import did_you_mean
-
-FILE = ".gitleaks.toml"
-ALLOWLISTS_SINCE = (8, 25, 0)  # first gitleaks release with the [[allowlists]] table
-
-
-def _version(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
-@functools.cache
-def default_rule_ids(version: str) -> frozenset[str]:
-    """Rule ids of gitleaks' built-in config at `version`."""
-    rules = tomllib.loads(actions.gitleaks_default_config(version)).get("rules", [])
-    return frozenset(str(rule["id"]) for rule in rules)
-
-
-def check_disabled_rules(design: Design) -> None:
-    """Every `disabled_rules` id is a default rule of the gitleaks version the workflow runs."""
-    gitleaks = design.security.gitleaks
-    known = default_rule_ids(gitleaks.version)
-    for index, rule_id in enumerate(gitleaks.disabled_rules):
-        if rule_id not in known:
-            raise DesignError(
-                f"security.gitleaks.disabled_rules[{index}]",
-                f"{rule_id!r} is not a rule of gitleaks {gitleaks.version}'s default config"
-                f"{did_you_mean(rule_id, known)}",
-            )
-
-
-def check_allowlist_patterns(design: Design) -> None:
-    """Allowlist paths and regexes are Go regexps (RE2 syntax): no lookarounds, no backreferences."""
-    allowlist = design.security.gitleaks.allowlist
-    for field, patterns in (("paths", allowlist.paths), ("regexes", allowlist.regexes)):
-        for index, pattern in enumerate(patterns):
-            problem = re2_problem(pattern)
-            if problem is not None:
-                raise DesignError(
-                    f"security.gitleaks.allowlist.{field}[{index}]",
-                    f"{pattern!r} is not a Go/RE2 regular expression ({problem}); gitleaks cannot load it "
-                    "(RE2 has no lookaheads, lookbehinds or backreferences)",
-                )
-
-
-def check_design(design: Design) -> None:
-    """The gitleaks settings gitleaks itself would reject or silently get wrong."""
-    check_disabled_rules(design)
-    check_allowlist_patterns(design)
+from pipekit import files
+from pipekit.design.model import Design
+from pipekit.facts import gitleaks
+from pipekit.render import blocks as common
 
 
 def _basic(text: str) -> str:
@@ -92,30 +41,30 @@ def _array(values: Iterable[str], *, regex: bool = False) -> str:
 
 
 def render(design: Design, design_file: str) -> str | None:
-    gitleaks = design.security.gitleaks
-    if not gitleaks.enabled:
+    settings = design.security.gitleaks
+    if not settings.enabled:
         return None
-    check_design(design)
-    header = common.header(design_file, FILE)
+    header = common.header(design_file, files.by_renderer("gitleaks").name)
     header += (
-        f"\nRead by gitleaks {gitleaks.version}, the version security.yaml runs; "
+        f"\nRead by gitleaks {settings.version}, the version security.yaml runs; "
         "commit this file at the repository root."
     )
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
     lines += ["", f"title = {_basic(f'{design.project.name} gitleaks config')}"]
-    new_tables = _version(gitleaks.version) >= ALLOWLISTS_SINCE
+    new_tables = gitleaks.reads_allowlists_table(settings.version)
     if new_tables:
         # Older gitleaks would silently skip the [[allowlists]] below; minVersion makes them warn.
-        lines.append(f"minVersion = {_basic('v' + '.'.join(map(str, ALLOWLISTS_SINCE)))}")
+        since = ".".join(map(str, gitleaks.releases().allowlists_since))
+        lines.append(f"minVersion = {_basic('v' + since)}")
     lines += [
         "",
         "# Keep gitleaks' built-in rules: without this a config loads no rules and finds nothing.",
         "[extend]",
         "useDefault = true",
     ]
-    if gitleaks.disabled_rules:
-        lines.append(f"disabledRules = {_array(gitleaks.disabled_rules)}")
-    allowlist = gitleaks.allowlist
+    if settings.disabled_rules:
+        lines.append(f"disabledRules = {_array(settings.disabled_rules)}")
+    allowlist = settings.allowlist
     fields = [
         ("paths", allowlist.paths, True),
         ("regexes", allowlist.regexes, True),

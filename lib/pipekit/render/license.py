@@ -10,16 +10,13 @@ reach the scripts only through `env:`.
 from __future__ import annotations
 
 import json
+import shlex
 
-from pipekit import jobs
-from pipekit.design import Design, License
-from pipekit.errors import DesignError
-from pipekit.jobs import JobSpec
-from pipekit.render import common
-from pipekit.yamlio import dumps
+from pipekit.design.model import Design
+from pipekit.facts import tools
+from pipekit.pipeline.graph import JobSpec
+from pipekit.render import blocks as common
 
-FILE = "license-compliance.yaml"
-PIP_LICENSES = "5.5.5"  # pinned so the table's columns and matching rules cannot change under a run
 HEADERS_ARTIFACT = "license-headers"
 TABLE_ARTIFACT = "dependency-licenses"
 REPORT_ARTIFACT = "license-compliance-report"
@@ -263,27 +260,10 @@ fi
 
 
 def render(design: Design, design_file: str) -> str | None:
-    if not design.license.enabled:
-        return None
-    _check(design.license)
     builders = {"headers": _headers_job, "dependencies": _dependencies_job, "report": _report_job}
-    data = common.workflow(
-        name="License compliance",
-        on=common.triggers(design, jobs.workflow_triggers(design, "license-compliance")),
-        jobs={
-            spec.id: builders[spec.id](design, spec)
-            for spec in jobs.workflow_jobs(design, "license-compliance")
-        },
+    return common.render_workflow(
+        design, design_file, "license-compliance", name="License compliance", builders=builders
     )
-    return dumps(data, header=common.header(design_file, FILE))
-
-
-def _check(license: License) -> None:
-    if not license.header.strip():
-        raise DesignError("license.header", "expected the header text every source file must contain")
-    if "${{" in license.header:
-        # GitHub would evaluate it as an expression in env:, so it could never be matched literally.
-        raise DesignError("license.header", "the header text must not contain '${{'")
 
 
 def _upload(name: str, path: str) -> common.Step:
@@ -319,9 +299,10 @@ def _list_licenses(design: Design) -> str:
         project_python = '"$(poetry env info --executable)"'
     else:
         project_python = '"$(command -v python)"'
+    requirement = shlex.quote(tools.requirement("pip-licenses"))
     return (
         'python -m venv "$RUNNER_TEMP/pip-licenses"\n'
-        f'"$RUNNER_TEMP/pip-licenses/bin/python" -m pip install --quiet pip-licenses=={PIP_LICENSES}\n'
+        f'"$RUNNER_TEMP/pip-licenses/bin/python" -m pip install --quiet {requirement}\n'
         f'"$RUNNER_TEMP/pip-licenses/bin/pip-licenses" --python {project_python} \\\n'
         "  --from=mixed --with-urls --format=json --output-file licenses.json\n"
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from pipekit import jobs as jobgraph
-from pipekit.design import Design
-from pipekit.render import common
-from pipekit.render.common import READ_CONTENTS, Step, checkout, permissions, step
-from pipekit.yamlio import dumps
-
-FILE = "test.yaml"
+from pipekit.design.model import Design
+from pipekit.facts import tools
+from pipekit.pipeline import graph
+from pipekit.pipeline.graph import JobSpec
+from pipekit.render import blocks as common
+from pipekit.render.blocks import READ_CONTENTS, Job, Step, checkout, permissions, step
 
 # Counts the tests that ran (not skipped) in JUnit XML; the gate fails below MIN_TESTS.
 TEST_GATE = """\
@@ -62,12 +61,12 @@ def _mode_step(design: Design) -> Step:
 
 
 def _report_leg_condition(design: Design) -> str:
-    leg = jobgraph.report_leg(design)
+    leg = graph.report_leg(design)
     parts = [f"matrix.{key} == '{value}'" for key, value in leg.items()]
     return " && ".join(["always()", *parts])
 
 
-def _lint_job(design: Design) -> dict[str, Any]:
+def _lint_job(design: Design, spec: JobSpec) -> Job:
     lint, run = design.test.lint, common.in_env(design)
     sources = " ".join(shlex.quote(d) for d in design.project.source_dirs)
     steps = [checkout(), *common.setup_python(design, design.project.python), common.install(design)]
@@ -79,14 +78,14 @@ def _lint_job(design: Design) -> dict[str, Any]:
         steps.append(step("Type-check (mypy)", run=f"{run}mypy {sources}\n"))
     return common.job(
         name="Lint and type-check",
-        runs_on="ubuntu-latest",
+        runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
         steps=steps,
     )
 
 
-def _test_job(design: Design) -> dict[str, Any]:
+def _test_job(design: Design, spec: JobSpec) -> Job:
     test, run = design.test, common.in_env(design)
     coverage = test.coverage
     sources = design.project.source_dirs
@@ -124,10 +123,10 @@ def _test_job(design: Design) -> dict[str, Any]:
     strategy: dict[str, Any] = {"fail-fast": test.fail_fast}
     if test.max_parallel is not None:
         strategy["max-parallel"] = test.max_parallel
-    strategy["matrix"] = jobgraph.test_matrix(design)
+    strategy["matrix"] = design.test.matrix.strategy()
     return common.job(
         name="Test",
-        runs_on="${{ matrix.os }}",
+        runs_on=spec.runner,
         timeout=test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
         strategy=strategy,
@@ -137,9 +136,9 @@ def _test_job(design: Design) -> dict[str, Any]:
     )
 
 
-def _benchmark_job(design: Design) -> dict[str, Any]:
+def _benchmark_job(design: Design, spec: JobSpec) -> Job:
     bench = design.test.benchmark
-    leg_mode = jobgraph.report_leg(design).get("mode", design.test.matrix.mode[0])
+    leg_mode = graph.report_leg(design).get("mode", design.test.matrix.mode[0])
     extras = " ".join(design.test.modes[leg_mode].extras) if leg_mode in design.test.modes else ""
     # A command written as a YAML block already ends in a newline; a second would spoil the block.
     command = bench.command.removesuffix("\n")
@@ -213,7 +212,7 @@ def _benchmark_job(design: Design) -> dict[str, Any]:
         )
     return common.job(
         name="Benchmark",
-        runs_on=bench.runner,
+        runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(
             contents=("write", "github-action-benchmark posts its comparison as a commit comment"),
@@ -223,20 +222,22 @@ def _benchmark_job(design: Design) -> dict[str, Any]:
     )
 
 
-def _audit_job(design: Design) -> dict[str, Any]:
+def _audit_job(design: Design, spec: JobSpec) -> Job:
+    run = common.in_env(design)
+    audit = shlex.quote(tools.requirement("pip-audit"))
     steps: list[Step] = [
         checkout(),
         *common.setup_python(design, design.project.python),
         common.install(design),
         step(
             "Audit dependencies (pip-audit)",
-            run=f"{common.in_env(design)}python -m pip install pip-audit==2.10.1\n"
-            f"{common.in_env(design)}pip-audit --progress-spinner off --skip-editable\n",
+            run=f"{run}python -m pip install {audit}\n"
+            f"{run}pip-audit --progress-spinner off --skip-editable\n",
         ),
     ]
     return common.job(
         name="Dependency vulnerability scan",
-        runs_on="ubuntu-latest",
+        runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
         steps=steps,
@@ -250,10 +251,4 @@ def render(design: Design, design_file: str) -> str | None:
         "benchmark": _benchmark_job,
         "dependency-audit": _audit_job,
     }
-    jobs = {spec.id: builders[spec.id](design) for spec in jobgraph.workflow_jobs(design, "test")}
-    workflow = common.workflow(
-        name="Test",
-        on=common.triggers(design, jobgraph.workflow_triggers(design, "test")),
-        jobs=jobs,
-    )
-    return dumps(workflow, header=common.header(design_file, FILE))
+    return common.render_workflow(design, design_file, "test", name="Test", builders=builders)

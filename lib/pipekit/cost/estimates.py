@@ -1,0 +1,43 @@
+"""Estimated job durations from the design's `estimates:` section.
+
+A job instance takes an exact override when one matches its leg; otherwise its workflow's figure for the
+job (minutes on Linux) times the factor of its runner's OS and, for matrix legs, of its mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pipekit.design.model import Design, Estimates
+
+if TYPE_CHECKING:
+    from pipekit.pipeline.graph import JobSpec
+
+DEFAULT_MINUTES = 5.0  # a job the design and the default table leave out
+
+
+def base_minutes(design: Design, workflow: str, job: str) -> float:
+    """Linux minutes of a job: the design's figure, else the default table's."""
+    configured = design.estimates.minutes.get(workflow, {})
+    if job in configured:
+        return configured[job]
+    return Estimates().minutes.get(workflow, {}).get(job, DEFAULT_MINUTES)
+
+
+def estimate_minutes(design: Design, job: JobSpec, leg: Mapping[str, Any], os: str) -> float:
+    """Estimated minutes of one instance of `job` (its matrix values `leg`) on a runner with `os`."""
+    estimates = design.estimates
+    for override in estimates.overrides:
+        if (
+            override.workflow == job.workflow
+            and override.job == job.id
+            and all(leg.get(key) == value for key, value in override.match.items())
+        ):
+            return override.minutes
+    minutes = base_minutes(design, job.workflow, job.id)
+    minutes *= dict(estimates.os_factor).get(os, 1.0)  # type: ignore[call-overload]
+    mode = leg.get("mode")
+    if isinstance(mode, str):
+        minutes *= estimates.mode_factor.get(mode, 1.0)
+    return float(minutes)

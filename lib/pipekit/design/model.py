@@ -1,0 +1,467 @@
+"""The design model: what `pipeline.yaml` holds, as typed frozen dataclasses, with every default here.
+
+The defaults *are* the reference pipeline (ModelMuxer's CI/CD), so an empty design file renders it.
+Each field's `spec(...)` says its YAML key, pattern, bounds and help text; `pipekit.typed` converts
+plain data with them and `design.rules` checks what spans several keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+from pipekit.facts import gitleaks
+from pipekit.facts.runners import CustomRunner, load_catalog
+from pipekit.typed import spec
+
+# Patterns for names that end up in YAML keys, shell words or URLs; kept strict so no value can break
+# the generated YAML or be read as an expression.
+NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+NAME_WORDS = "a name of letters, digits, '_', '.' or '-' (starting with a letter or digit)"
+PYTHON_VERSION = r"(?:pypy)?3\.[0-9]+(?:\.[0-9]+)?(?:-dev)?"
+PYTHON_WORDS = 'a quoted Python version such as "3.12" (YAML reads an unquoted 3.10 as the number 3.1)'
+ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+ENV_WORDS = "an environment variable name (letters, digits, '_')"
+ONE_LINE = r"[^\r\n]*"
+IMAGE = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+IMAGE_WORDS = "a lower-case image path such as 'acme/modelmuxer' (no tag, no registry)"
+HOST = r"[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?"
+BRANCH = r"[A-Za-z0-9._/-]+"
+PLATFORM = r"linux/(?:amd64|arm64|arm/v7|arm/v6|386|ppc64le|s390x|riscv64)"
+SEVERITY = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+# No leading '-': a folder named like an option would reach mypy or bandit as one.
+PATH_GLOB = r"[A-Za-z0-9_./*?\[\]{},][A-Za-z0-9_./*?\[\]{},-]*"
+URL = r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?"
+SPDX = r"[A-Za-z0-9.+-]+"
+
+Trigger = Literal["pull_request", "push", "schedule"]
+TRIGGERS: tuple[Trigger, ...] = ("pull_request", "push", "schedule")
+AXES = ("python-version", "os", "mode")  # the test matrix's vectors, in the order test.yaml writes them
+
+
+def _frozen(**values: Any) -> Any:
+    return lambda: MappingProxyType(dict(values))
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Project:
+    """The repository the pipeline is for."""
+
+    name: str = spec("modelmuxer", pattern=NAME, expected=NAME_WORDS, doc="Project name, used in titles")
+    owner_type: Literal["organization", "user"] = spec(
+        "organization", doc="Who owns the repository; gitleaks-action needs a license on organizations"
+    )
+    default_branch: str = spec("main", pattern=BRANCH, expected="a branch name", doc="Branch that deploys")
+    package_manager: Literal["poetry", "pip"] = spec("poetry", doc="How dependencies are installed")
+    source_dirs: tuple[str, ...] = spec(
+        ("app",), pattern=PATH_GLOB, expected="a relative path", min_items=1, doc="Source folders"
+    )
+    tests_dir: str = spec("tests", pattern=PATH_GLOB, expected="a relative path", doc="Test folder")
+    python: str = spec(
+        "3.12", pattern=PYTHON_VERSION, expected=PYTHON_WORDS, doc="Python for non-matrix jobs"
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Mode:
+    """One test mode: which package extras to install and which environment to set."""
+
+    extras: tuple[str, ...] = spec((), pattern=NAME, expected=NAME_WORDS, doc="Package extras to install")
+    env: Mapping[str, str] = spec(
+        factory=_frozen(),
+        key_pattern=ENV_NAME,
+        key_expected=ENV_WORDS,
+        pattern=ONE_LINE,
+        expected="a value on one line",
+        doc="Environment variables for this mode's tests",
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Matrix:
+    """The test matrix axes, as GitHub's strategy.matrix."""
+
+    python_version: tuple[str, ...] = spec(
+        ("3.11", "3.12"), key="python-version", pattern=PYTHON_VERSION, expected=PYTHON_WORDS, min_items=1
+    )
+    os: tuple[str, ...] = spec(
+        ("ubuntu-latest", "macos-latest", "windows-latest"),
+        pattern=NAME,
+        expected="a runner label",
+        min_items=1,
+        runner_label=True,
+    )
+    mode: tuple[str, ...] = spec(
+        ("basic", "enhanced", "production"), pattern=NAME, expected=NAME_WORDS, min_items=1
+    )
+    include: tuple[Mapping[str, Any], ...] = spec((), doc="Entries added after exclude (GitHub rules)")
+    exclude: tuple[Mapping[str, Any], ...] = spec((), doc="Partial combinations to remove")
+
+    def strategy(self) -> dict[str, Any]:
+        """The strategy.matrix test.yaml writes: the axes, then exclude and include if there are any."""
+        result: dict[str, Any] = {
+            "python-version": list(self.python_version),
+            "os": list(self.os),
+            "mode": list(self.mode),
+        }
+        if self.exclude:
+            result["exclude"] = [dict(entry) for entry in self.exclude]
+        if self.include:
+            result["include"] = [dict(entry) for entry in self.include]
+        return result
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Coverage:
+    """Coverage measurement and its HTML report."""
+
+    enabled: bool = spec(True)
+    html_artifact: bool = spec(True, doc="Upload the HTML report as an artifact")
+    fail_under: float | None = spec(None, minimum=0, maximum=100, doc="Minimum total coverage percent")
+    report_leg: Mapping[str, str] | None = spec(
+        None, doc="The matrix leg that uploads the coverage report; null: the last Linux leg"
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Benchmark:
+    """Performance benchmark: results stored as an artifact and commented on pull requests."""
+
+    enabled: bool = spec(True)
+    command: str = spec(
+        "pytest tests/benchmarks --benchmark-only --benchmark-json=benchmark.json",
+        doc="Shell command that writes benchmark.json",
+    )
+    tool: Literal["pytest", "customSmallerIsBetter", "customBiggerIsBetter"] = spec("pytest")
+    alert_threshold: str = spec("150%", pattern=r"[0-9]+(?:\.[0-9]+)?%", expected="a percentage like '150%'")
+    fail_on_alert: bool = spec(False)
+    runner: str = spec("ubuntu-latest", pattern=NAME, expected="a runner label", runner_label=True)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Lint:
+    """Static checks before the tests."""
+
+    ruff_format: bool = spec(True, doc="ruff format --check")
+    ruff_check: bool = spec(True, doc="ruff check")
+    mypy: bool = spec(True, doc="mypy on the source folders")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TestWorkflow:
+    """test.yaml: lint, the test matrix, benchmarks and a dependency audit."""
+
+    matrix: Matrix = spec(factory=Matrix)
+    modes: Mapping[str, Mode] = spec(
+        factory=lambda: MappingProxyType(
+            {
+                "basic": Mode(),
+                "enhanced": Mode(extras=("enhanced",)),
+                "production": Mode(
+                    extras=("enhanced", "production"), env=MappingProxyType({"ENV": "production"})
+                ),
+            }
+        ),
+        key_pattern=NAME,
+        key_expected=NAME_WORDS,
+        doc="Each mode's extras and environment, by mode name",
+    )
+    mode_variable: str = spec(
+        "MODELMUXER_MODE", pattern=ENV_NAME, expected=ENV_WORDS, doc="Receives the mode"
+    )
+    fail_fast: bool = spec(False, key="fail-fast")
+    max_parallel: int | None = spec(None, key="max-parallel", minimum=1, maximum=256)
+    pytest_args: str = spec("", doc="Extra pytest arguments")
+    min_tests: int = spec(116, minimum=0, doc="Fail when fewer tests ran")
+    coverage: Coverage = spec(factory=Coverage)
+    benchmark: Benchmark = spec(factory=Benchmark)
+    lint: Lint = spec(factory=Lint)
+    dependency_audit: bool = spec(True, doc="pip-audit the locked dependencies")
+    timeout_minutes: int = spec(30, minimum=1, maximum=360)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Trivy:
+    """A Trivy scan and its SARIF upload."""
+
+    enabled: bool = spec(True)
+    severity: tuple[SEVERITY, ...] = spec(("CRITICAL", "HIGH"), min_items=1)
+    ignore_unfixed: bool = spec(True)
+    fail_on_findings: bool = spec(False, doc="Fail the job (exit code 1) on findings")
+    category: str = spec("trivy", pattern=NAME, expected=NAME_WORDS, doc="SARIF category")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Build:
+    """build.yaml: multi-platform Docker image with Buildx, cache, attestations and a Trivy scan."""
+
+    enabled: bool = spec(True)
+    registry: str = spec("ghcr.io", pattern=HOST, expected="a registry host such as 'ghcr.io'")
+    image: str | None = spec(None, pattern=IMAGE, expected=IMAGE_WORDS, doc="Default: the repository name")
+    context: str = spec(".", pattern=PATH_GLOB, expected="a relative path")
+    dockerfile: str = spec("Dockerfile", pattern=PATH_GLOB, expected="a relative path")
+    platforms_pull_request: tuple[str, ...] = spec(
+        ("linux/amd64",), pattern=PLATFORM, expected="a platform like 'linux/amd64'", min_items=1
+    )
+    platforms_push: tuple[str, ...] = spec(
+        ("linux/amd64", "linux/arm64"),
+        pattern=PLATFORM,
+        expected="a platform like 'linux/amd64'",
+        min_items=1,
+    )
+    attestations: bool = spec(True, doc="SBOM and provenance outside pull requests")
+    scan: Trivy = spec(factory=lambda: Trivy(category="trivy-image"))
+    runner: str = spec("ubuntu-latest", pattern=NAME, expected="a runner label", runner_label=True)
+    timeout_minutes: int = spec(45, minimum=1, maximum=360)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GitleaksAllowlist:
+    """What gitleaks must not report."""
+
+    paths: tuple[str, ...] = spec((r"^docs/", r"^tests/", r"(?i)\.md$", r"^\.gitleaks\.toml$"))
+    regexes: tuple[str, ...] = spec(
+        (
+            r"(?i)(?:your|example|dummy|fake|test)[_-]?(?:api[_-]?)?key",
+            r"(?i)<[a-z_-]*(?:key|token|secret)[a-z_-]*>",
+            r"(?i)x{8,}",
+            r"sk-(?:test|example|placeholder)[A-Za-z0-9-]*",
+        )
+    )
+    stopwords: tuple[str, ...] = spec(("example", "placeholder", "dummy", "changeme", "redacted"))
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Gitleaks:
+    """Secret scanning with gitleaks-action and a generated .gitleaks.toml."""
+
+    enabled: bool = spec(True)
+    version: str = spec(
+        factory=lambda: gitleaks.releases().action_default,
+        choices=gitleaks.versions,
+        doc="The gitleaks release the workflow runs (default: the one gitleaks-action runs by itself)",
+    )
+    license_secret: str | None = spec(
+        "GITLEAKS_LICENSE", pattern=ENV_NAME, expected="a secret name", doc="Needed for organizations"
+    )
+    allowlist: GitleaksAllowlist = spec(factory=GitleaksAllowlist)
+    disabled_rules: tuple[str, ...] = spec((), pattern=NAME, expected="a gitleaks rule id")
+    category: str = spec("gitleaks", pattern=NAME, expected=NAME_WORDS)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Bandit:
+    """Bandit static analysis of the Python sources."""
+
+    enabled: bool = spec(True)
+    severity: Literal["low", "medium", "high"] = spec("medium", doc="Lowest severity reported")
+    confidence: Literal["low", "medium", "high"] = spec("medium", doc="Lowest confidence reported")
+    fail_on_findings: bool = spec(False)
+    category: str = spec("bandit", pattern=NAME, expected=NAME_WORDS)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DependencyReview:
+    """GitHub's dependency review on pull requests."""
+
+    enabled: bool = spec(True)
+    fail_on_severity: Literal["low", "moderate", "high", "critical"] = spec("high")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Toggle:
+    """A scanner that is only on or off."""
+
+    enabled: bool = spec(True)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Security:
+    """security.yaml: secrets, filesystem, code and dependency scanning, SBOM; also on a schedule."""
+
+    schedule: str = spec(
+        "17 3 * * 1",
+        pattern=r"[0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+",
+        expected="a five-field cron expression such as '17 3 * * 1'",
+    )
+    gitleaks: Gitleaks = spec(factory=Gitleaks)
+    trivy: Trivy = spec(factory=lambda: Trivy(category="trivy-fs"))
+    bandit: Bandit = spec(factory=Bandit)
+    pip_audit: Toggle = spec(factory=Toggle)
+    dependency_review: DependencyReview = spec(factory=DependencyReview)
+    sbom: Toggle = spec(factory=Toggle)
+    timeout_minutes: int = spec(20, minimum=1, maximum=360)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class License:
+    """license-compliance.yaml: source headers, dependency licenses, a report."""
+
+    enabled: bool = spec(True)
+    header: str = spec("SPDX-License-Identifier:", doc="Text every source file must contain")
+    header_globs: tuple[str, ...] = spec(("app/**/*.py",), pattern=PATH_GLOB, expected="a path glob")
+    allow: tuple[str, ...] = spec(
+        (
+            "MIT",
+            "BSD-2-Clause",
+            "BSD-3-Clause",
+            "Apache-2.0",
+            "ISC",
+            "PSF-2.0",
+            "Python-2.0",
+            "MPL-2.0",
+            "LGPL-3.0-or-later",
+            "Unlicense",
+        ),
+        pattern=SPDX,
+        expected="an SPDX license id",
+    )
+    deny: tuple[str, ...] = spec(
+        (
+            "GPL-2.0-only",
+            "GPL-3.0-only",
+            "GPL-3.0-or-later",
+            "AGPL-3.0-only",
+            "AGPL-3.0-or-later",
+            "SSPL-1.0",
+        ),
+        pattern=SPDX,
+        expected="an SPDX license id",
+    )
+    timeout_minutes: int = spec(15, minimum=1, maximum=360)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Environment:
+    """A deployment target."""
+
+    environment: str = spec(pattern=NAME, expected=NAME_WORDS, doc="GitHub environment name")
+    url: str = spec(pattern=URL, expected="an https:// URL")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DeployCommands:
+    """User shell commands; they get DEPLOY_ENVIRONMENT, DEPLOY_URL, GIT_SHA and, for staging and
+    production when build.yaml is on, IMAGE (the image it pushed; previews deploy the checked-out source)."""
+
+    deploy: str = spec('echo "deploy $IMAGE to $DEPLOY_ENVIRONMENT: set deploy.commands.deploy"; exit 1')
+    health: str = spec('curl --fail --silent --show-error "$DEPLOY_URL/health"')
+    smoke: str = spec('curl --fail --silent --show-error "$DEPLOY_URL/v1/models"')
+    rollback: str = spec('echo "roll back $DEPLOY_ENVIRONMENT: set deploy.commands.rollback"; exit 1')
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Deploy:
+    """deploy.yaml: staging from the default branch, gated production, previews for feature PRs."""
+
+    enabled: bool = spec(True)
+    staging: Environment = spec(
+        factory=lambda: Environment(environment="staging", url="https://staging.modelmuxer.example")
+    )
+    production: Environment = spec(
+        factory=lambda: Environment(environment="production", url="https://modelmuxer.example")
+    )
+    preview: Environment | None = spec(
+        factory=lambda: Environment(environment="preview", url="https://preview.modelmuxer.example"),
+        doc="Preview deployments for pull requests from feature branches; null turns them off",
+    )
+    preview_branch_prefix: str = spec("feature/", pattern=BRANCH, expected="a branch prefix")
+    commands: DeployCommands = spec(factory=DeployCommands)
+    secrets: tuple[str, ...] = spec(("DEPLOY_TOKEN",), pattern=ENV_NAME, expected="a secret name")
+    health_retries: int = spec(10, minimum=1, maximum=100)
+    health_interval_seconds: int = spec(15, minimum=1, maximum=600)
+    timeout_minutes: int = spec(30, minimum=1, maximum=360)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Billing:
+    """Inputs of the cost estimate."""
+
+    plan: Literal["free", "pro", "team", "enterprise"] = spec("team")
+    visibility: Literal["public", "private"] = spec("private")
+    prices_on: str = spec(
+        factory=lambda: load_catalog().default_prices_on.isoformat(),
+        pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+        expected="a date YYYY-MM-DD",
+        doc="Costs use the runner prices in force on this day (default: the newest pipekit knows)",
+    )
+    runs_per_month: Mapping[Trigger, int] = spec(
+        factory=_frozen(pull_request=160, push=40, schedule=4),
+        minimum=0,
+        maximum=100_000,
+        hint="runs a month",
+        doc="How often each trigger fires",
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Override:
+    """An exact duration for the matrix legs of one job that match."""
+
+    workflow: str = spec(pattern=NAME, expected="a workflow name such as 'test'")
+    job: str = spec(pattern=NAME, expected="a job id")
+    match: Mapping[str, Any] = spec(factory=_frozen(), doc="Matrix values the leg must have")
+    minutes: float = spec(minimum=0, maximum=360, exclusive_minimum=True)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Estimates:
+    """Estimated job durations: minutes on Linux, times per-OS and per-mode factors, or exact overrides."""
+
+    minutes: Mapping[str, Mapping[str, float]] = spec(
+        factory=lambda: MappingProxyType(
+            {
+                "test": MappingProxyType(
+                    {"lint": 2.5, "test": 6.0, "benchmark": 5.0, "dependency-audit": 1.5}
+                ),
+                "build": MappingProxyType({"image": 11.0}),
+                "security": MappingProxyType(
+                    {
+                        "gitleaks": 1.0,
+                        "trivy": 2.0,
+                        "bandit": 1.2,
+                        "pip-audit": 1.5,
+                        "dependency-review": 0.5,
+                        "sbom": 1.5,
+                    }
+                ),
+                "license-compliance": MappingProxyType({"headers": 0.4, "dependencies": 2.0, "report": 0.3}),
+                "deploy": MappingProxyType({"preview": 4.0, "staging": 5.0, "production": 5.0}),
+            }
+        ),
+        minimum=0,
+        exclusive_minimum=True,
+        maximum=360,
+        hint="GitHub's 6-hour job limit",
+        doc="Per workflow, per job id: minutes on Linux",
+    )
+    os_factor: Mapping[Literal["linux", "windows", "macos"], float] = spec(
+        factory=_frozen(linux=1.0, windows=1.6, macos=1.3), minimum=0, exclusive_minimum=True, maximum=100
+    )
+    mode_factor: Mapping[str, float] = spec(
+        factory=_frozen(basic=1.0, enhanced=1.2, production=1.4),
+        minimum=0,
+        exclusive_minimum=True,
+        maximum=100,
+    )
+    overrides: tuple[Override, ...] = spec(())
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Design:
+    """A pipekit design: the single source of truth for the generated workflows."""
+
+    version: Literal[1] = spec(1, doc="Design file format version")
+    project: Project = spec(factory=Project)
+    test: TestWorkflow = spec(factory=TestWorkflow)
+    build: Build = spec(factory=Build)
+    security: Security = spec(factory=Security)
+    license: License = spec(factory=License)
+    deploy: Deploy = spec(factory=Deploy)
+    runners: Mapping[str, CustomRunner] = spec(
+        factory=_frozen(), doc="Self-hosted or larger runner labels, by label"
+    )
+    billing: Billing = spec(factory=Billing)
+    estimates: Estimates = spec(factory=Estimates)

@@ -1,0 +1,132 @@
+"""Plan figures against hand-computed examples, and totals against the sum of their jobs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipekit.cost.frames import workflows_frame
+from pipekit.cost.plan import plan_design
+from pipekit.cost.report import format_text, to_json
+from pipekit.design import design_from_data
+from pipekit.errors import DesignError
+from pipekit.pipeline import graph as jobs
+
+
+def test_default_test_matrix_costs_by_hand() -> None:
+    plan = plan_design(design_from_data({}))
+    push = plan.trigger("push")
+    legs = [job for job in push.cost.jobs if job.job.job == "test"]
+    assert len(legs) == 18
+    # Linux 6.0 min x mode factors 1.0/1.2/1.4 = 6.0, 7.2, 8.4 -> 6, 8, 9 billable (rounded up per job)
+    # macOS x1.3: 7.8, 9.36, 10.92 -> 8, 10, 11; Windows x1.6: 9.6, 11.52, 13.44 -> 10, 12, 14
+    by_os = {"ubuntu-latest": [6, 8, 9], "macos-latest": [8, 10, 11], "windows-latest": [10, 12, 14]}
+    for job in legs:
+        modes = ["basic", "enhanced", "production"]
+        assert job.billable_minutes == by_os[job.job.runner][modes.index(job.job.matrix["mode"])]
+    assert sum(job.billable_minutes for job in legs) == 2 * (23 + 29 + 36)
+    # USD: Linux 46 min x $0.006 + macOS 58 x $0.062 + Windows 72 x $0.010 (prices from 2026-01-01)
+    expected = (
+        Decimal("46") * Decimal("0.006") + Decimal("58") * Decimal("0.062") + Decimal("72") * Decimal("0.010")
+    )
+    assert sum((job.usd for job in legs), Decimal(0)) == expected == Decimal("4.592")
+
+
+def test_pull_request_and_push_start_different_jobs() -> None:
+    plan = plan_design(design_from_data({}))
+    pr = {(j.job.workflow, j.job.job) for j in plan.trigger("pull_request").cost.jobs}
+    push = {(j.job.workflow, j.job.job) for j in plan.trigger("push").cost.jobs}
+    assert ("security.yaml", "dependency-review") in pr - push
+    assert ("deploy.yaml", "preview") in pr - push
+    assert {("deploy.yaml", "staging"), ("deploy.yaml", "production")} <= push - pr
+    schedule = {j.job.workflow for j in plan.trigger("schedule").cost.jobs}
+    assert schedule == {"security.yaml"}
+
+
+def test_totals_equal_the_sum_of_their_jobs() -> None:
+    plan = plan_design(design_from_data({}))
+    for run in plan.triggers:
+        assert run.cost.billable_minutes == sum(wf.cost.billable_minutes for wf in run.workflows)
+        assert run.cost.usd == sum((wf.cost.usd for wf in run.workflows), Decimal(0))
+        assert run.schedule.wall_clock == max((wf.schedule.wall_clock for wf in run.workflows), default=0)
+    frame = workflows_frame(plan)
+    assert frame["jobs"].sum() == sum(len(run.cost.jobs) for run in plan.triggers)
+    data = to_json(plan)
+    for trigger in data["triggers"]:
+        assert trigger["billable_minutes"] == sum(j["billable_minutes"] for j in trigger["job_runs"])
+        assert Decimal(trigger["usd"]) == sum(Decimal(j["usd"]) for j in trigger["job_runs"])
+    month = plan.month
+    assert month.billable_minutes == sum(
+        run.cost.billable_minutes * plan.design.billing.runs_per_month[run.trigger] for run in plan.triggers
+    )
+
+
+def test_macos_concurrency_limit_sets_the_wall_clock() -> None:
+    # Team plan: 5 concurrent macOS jobs; 6 macOS legs -> the sixth waits for the first to end.
+    plan = plan_design(design_from_data({}))
+    test_run = next(wf for wf in plan.trigger("push").workflows if wf.workflow == "test.yaml")
+    macos = sorted(
+        (item for item in test_run.schedule.jobs if item.runner.os == "macos"), key=lambda item: item.start
+    )
+    assert [float(item.start) for item in macos[:5]] == [0.0] * 5
+    assert float(macos[5].start) == pytest.approx(min(float(item.end) for item in macos[:5]))
+    assert float(test_run.schedule.wall_clock) == pytest.approx(7.8 + 10.92)
+
+
+def test_public_repository_pays_nothing_on_standard_runners() -> None:
+    plan = plan_design(design_from_data({"billing": {"visibility": "public"}}))
+    assert all(run.cost.usd == 0 for run in plan.triggers)
+    assert plan.month.overage_usd == 0
+
+
+def test_larger_runner_is_billed_even_when_public() -> None:
+    design = design_from_data(
+        {
+            "billing": {"visibility": "public"},
+            "runners": {"linux-16": {"kind": "larger", "os": "linux", "price_class": "linux-x64-16core"}},
+            "build": {"runner": "linux-16"},
+        }
+    )
+    plan = plan_design(design)
+    image = next(job for job in plan.trigger("push").cost.jobs if job.job.job == "image")
+    assert image.billable_minutes == 11
+    assert image.usd == Decimal("11") * Decimal("0.042")
+
+
+def test_overrides_and_unknown_estimates() -> None:
+    design = design_from_data(
+        {
+            "estimates": {
+                "overrides": [
+                    {"workflow": "test", "job": "test", "match": {"os": "windows-latest"}, "minutes": 20}
+                ]
+            }
+        }
+    )
+    legs = [j for j in plan_design(design).trigger("push").cost.jobs if j.job.runner == "windows-latest"]
+    assert {job.minutes for job in legs} == {20}
+    with pytest.raises(
+        DesignError, match=r"estimates.minutes.test.tests: unknown job; did you mean 'test'\?"
+    ):
+        plan_design(design_from_data({"estimates": {"minutes": {"test": {"tests": 3}}}}))
+
+
+def test_unknown_runner_label_has_did_you_mean() -> None:
+    with pytest.raises(DesignError, match="did you mean 'ubuntu-latest'"):
+        plan_design(design_from_data({"test": {"matrix": {"os": ["ubunto-latest"]}}}))
+
+
+def test_report_lists_the_18_job_matrix_with_costs() -> None:
+    text = format_text(plan_design(design_from_data({})))
+    assert "Test matrix (18 jobs):" in text
+    assert "test (3.11, macos-latest, production)" in text
+    assert "$0.68" in text  # 11 billable macOS minutes x $0.062
+
+
+def test_report_leg_defaults_to_the_last_linux_leg() -> None:
+    assert jobs.report_leg(design_from_data({})) == {
+        "python-version": "3.12",
+        "os": "ubuntu-latest",
+        "mode": "production",
+    }

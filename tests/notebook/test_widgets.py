@@ -1,0 +1,229 @@
+"""The notebook panels without a browser: set widget values in Python, read the previews."""
+
+from __future__ import annotations
+
+import copy
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipekit import widgets, yamlio
+from pipekit.commands.render import render_design
+from pipekit.cost.plan import plan_design
+from pipekit.design import Trigger, design_from_data, load_design
+from pipekit.errors import DesignError
+from pipekit.notebook.controls import Control
+from pipekit.wording import usd
+from pipekit.write import write_files
+
+DESIGN = Path(__file__).resolve().parents[2] / "pipeline.yaml"
+
+
+def control(panel: widgets.Panel, *path: str) -> Control:
+    return next(item for item in panel.controls if item.path == path)
+
+
+def shown(panel: widgets.Panel, key: str) -> str:
+    """The text of a figure box, tags stripped: what a reader sees."""
+    return re.sub(r"<[^>]+>", "", panel.figure_boxes[key].value)
+
+
+def expected(data: dict[str, Any], workflow: str, trigger: Trigger = "pull_request") -> tuple[int, str]:
+    """Job count and USD per run of one workflow, computed by the library from plain data."""
+    plan = plan_design(design_from_data(data))
+    run = next(wf for wf in plan.trigger(trigger).workflows if wf.workflow == f"{workflow}.yaml")
+    return run.jobs, usd(run.cost.usd)
+
+
+def default_data() -> dict[str, Any]:
+    data: dict[str, Any] = yamlio.load_file(DESIGN)
+    return data
+
+
+@pytest.mark.parametrize("name", sorted(widgets.PAGES))
+def test_every_panel_shows_the_plan_of_the_design(name: str, out_dir: Path) -> None:
+    panel = widgets.open_panel(name, DESIGN, out_dir)
+    assert panel.error is None
+    plan = plan_design(load_design(DESIGN))
+    run = plan.trigger("pull_request")
+    if panel.workflow is None:
+        jobs, cost = len(run.cost.jobs), run.cost.usd
+    else:
+        wf = next(wf for wf in run.workflows if wf.workflow == f"{panel.workflow}.yaml")
+        jobs, cost = wf.jobs, wf.cost.usd
+    assert shown(panel, "job-count") == f"{jobs} job{'s' if jobs != 1 else ''}"
+    assert shown(panel, "usd-run") == f"{usd(cost)} per run"
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith("pipekit: ")
+
+
+def test_removing_an_os_updates_every_figure_at_once(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    before = {key: box.value for key, box in panel.figure_boxes.items()}
+    control(panel, "test", "matrix", "os").source.value = ("ubuntu-latest", "windows-latest")
+    data = default_data()
+    data["test"]["matrix"]["os"] = ["ubuntu-latest", "windows-latest"]
+    jobs, cost = expected(data, "test")
+    assert shown(panel, "job-count") == f"{jobs} job{'s' if jobs != 1 else ''}" == "15 jobs"
+    assert shown(panel, "usd-run") == f"{cost} per run"
+    assert all(panel.figure_boxes[key].value != value for key, value in before.items())
+    assert "12 matrix legs" in panel.extra_box.value
+    assert "macos-latest" not in panel.yaml_boxes["test.yaml"].value
+
+
+def test_the_selection_keeps_the_design_order(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    select = control(panel, "test", "matrix", "os")
+    select.source.value = ("windows-latest", "ubuntu-latest")  # the order a browser may send
+    assert panel.session.get(("test", "matrix", "os")) == ["ubuntu-latest", "windows-latest"]
+
+
+def test_an_invalid_choice_shows_the_library_error_not_a_traceback(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    control(panel, "test", "matrix", "os").source.value = ()
+    message = panel.error_box.value
+    assert "test.matrix.os" in message and "Traceback" not in message
+    assert panel.save_button.disabled and panel.write_button.disabled
+    with pytest.raises(DesignError, match=r"test\.matrix\.os"):
+        panel.write_workflows()
+    control(panel, "test", "matrix", "os").source.value = ("ubuntu-latest",)
+    assert panel.error_box.value == "" and not panel.write_button.disabled
+
+
+def test_include_entries_are_yaml_with_errors_inline(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    include = control(panel, "test", "matrix", "include")
+    include.source.value = "- {python-version: '3.13', os: ubuntu-latest"
+    assert "YAML syntax error" in include.error.value
+    assert "test.matrix.include" in panel.error_box.value
+    assert panel.write_button.disabled
+    include.source.value = "- {python-version: '3.13', os: ubuntu-latest, mode: basic}"
+    assert include.error.value == "" and panel.error is None
+    assert shown(panel, "job-count") == "22 jobs"
+    assert "19 matrix legs" in panel.extra_box.value
+
+
+def test_a_wrong_include_entry_gets_the_design_error(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    control(panel, "test", "matrix", "include").source.value = "- os: [a, b]"
+    assert "test.matrix.include[0].os" in panel.error_box.value
+
+
+def test_save_keeps_comments_and_writes_only_changes(design_file: Path, out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(design_file, out_dir)
+    control(panel, "test", "matrix", "os").source.value = ("ubuntu-latest",)
+    control(panel, "billing", "runs_per_month", "push").source.value = 55
+    panel.save_button.click()
+    assert panel.status.value == f"saved {design_file}"
+    text = design_file.read_text(encoding="utf-8")
+    assert "    os: [ubuntu-latest]\n" in text
+    assert "    push: 55                      # pushes to main\n" in text
+    saved = load_design(design_file)
+    assert saved.test.matrix.os == ("ubuntu-latest",) and saved.billing.runs_per_month["push"] == 55
+    panel.save_button.click()
+    assert "already holds this design" in panel.status.value
+
+
+def test_write_renders_the_files_as_pipekit_render_does(out_dir: Path) -> None:
+    panel = widgets.security_panel(DESIGN, out_dir)
+    assert "does not exist yet" in panel.diff_boxes["security.yaml"].value
+    panel.write_button.click()
+    assert sorted(p.name for p in out_dir.iterdir()) == [".gitleaks.toml", "security.yaml"]
+    rendered = render_design(str(DESIGN))
+    for name in (".gitleaks.toml", "security.yaml"):
+        assert (out_dir / name).read_text(encoding="utf-8") == rendered[name]
+        assert "up to date" in panel.diff_boxes[name].value
+    assert panel.status.value.startswith("wrote ")
+
+
+def test_the_diff_shows_what_a_change_does_to_the_file_on_disk(out_dir: Path) -> None:
+    write_files(out_dir, render_design(str(DESIGN)))
+    panel = widgets.build_panel(DESIGN, out_dir)
+    assert "up to date" in panel.diff_boxes["build.yaml"].value
+    control(panel, "build", "platforms_push").source.value = ("linux/amd64",)
+    diff = panel.diff_boxes["build.yaml"].value
+    assert "(on disk)" in diff and "linux/amd64,linux/arm64" in diff
+
+
+def test_overrides_apply_before_the_widgets(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir, {"test.matrix.os": ["ubuntu-latest"]})
+    assert control(panel, "test", "matrix", "os").source.value == ("ubuntu-latest",)
+    data = default_data()
+    data["test"]["matrix"]["os"] = ["ubuntu-latest"]
+    assert shown(panel, "job-count") == f"{expected(data, 'test')[0]} jobs"
+
+
+def test_the_trigger_choice_switches_the_figures(out_dir: Path) -> None:
+    panel = widgets.deploy_panel(DESIGN, out_dir)
+    assert shown(panel, "job-count") == "1 job"  # the preview deployment
+    panel.trigger.value = "push"
+    assert shown(panel, "job-count") == "2 jobs"  # staging, then production
+
+
+def test_billing_inputs_change_the_cost(out_dir: Path) -> None:
+    panel = widgets.overview_panel(DESIGN, out_dir)
+    control(panel, "billing", "visibility").source.value = "public"
+    assert shown(panel, "usd-run") == "$0.00 per run"  # standard runners are free for public repositories
+    control(panel, "billing", "visibility").source.value = "private"
+    month = shown(panel, "usd-month")
+    control(panel, "billing", "runs_per_month", "pull_request").source.value = 320
+    assert shown(panel, "usd-month") != month
+
+
+def test_scanner_toggles_and_the_gitleaks_license_rule(out_dir: Path) -> None:
+    panel = widgets.security_panel(DESIGN, out_dir)
+    jobs = shown(panel, "job-count")
+    control(panel, "security", "bandit", "enabled").source.value = False
+    assert shown(panel, "job-count") != jobs
+    control(panel, "security", "gitleaks", "license_secret").source.value = ""
+    assert "security.gitleaks.license_secret" in panel.error_box.value
+    control(panel, "project", "owner_type").source.value = "user"
+    assert panel.error is None
+
+
+def test_preview_deployments_toggle_and_license_tags(out_dir: Path) -> None:
+    deploy = widgets.deploy_panel(DESIGN, out_dir)
+    control(deploy, "deploy", "preview").source.value = False
+    assert shown(deploy, "job-count") == "0 jobs"
+    control(deploy, "deploy", "preview").source.value = True
+    assert shown(deploy, "job-count") == "1 job"
+    lic = widgets.license_panel(DESIGN, out_dir)
+    allow = control(lic, "license", "allow")
+    allow.source.value = [*allow.source.value, "0BSD"]
+    assert "0BSD" in lic.yaml_boxes["license-compliance.yaml"].value
+
+
+def test_the_static_report_prints_tables_and_files(out_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    widgets.test_matrix_panel(DESIGN, out_dir).show_report()
+    printed = capsys.readouterr().out
+    assert "test.yaml: per run, by trigger" in printed
+    assert "----- test.yaml -----" in printed and "name: Test" in printed
+    assert "does not exist yet" in printed
+
+
+def test_a_panel_never_edits_the_callers_overrides(out_dir: Path) -> None:
+    overrides = {"test.matrix.os": ["ubuntu-latest"]}
+    snapshot = copy.deepcopy(overrides)
+    panel = widgets.test_matrix_panel(DESIGN, out_dir, overrides)
+    control(panel, "test", "matrix", "os").source.value = ("ubuntu-latest", "macos-latest")
+    assert overrides == snapshot
+
+
+def test_figures_agree_with_the_plan_for_a_month() -> None:
+    plan = plan_design(load_design(DESIGN))
+    from pipekit.notebook.figures import figures
+
+    whole = figures(plan)
+    assert whole.usd_per_month == plan.month.gross_usd
+    parts = sum(
+        (
+            figures(plan, wf).usd_per_month
+            for wf in ("test", "build", "security", "license-compliance", "deploy")
+        ),
+        Decimal(0),
+    )
+    assert parts == plan.month.gross_usd
