@@ -44,8 +44,9 @@ drift: $(STAMP)
 
 test: lint typecheck drift pytest
 
-bench: $(STAMP)
+bench: $(STAMP) tools
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/bench_notebooks.py
 

@@ -29,6 +29,19 @@ def test_writes_files_and_keeps_their_mode(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build.yaml", "test.yaml"]
 
 
+def test_a_file_that_already_matches_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "test.yaml").write_text("same\n")
+    os.utime(tmp_path / "test.yaml", (1_000_000, 1_000_000))
+    written = output.write_files(tmp_path, {"test.yaml": "same\n", "build.yaml": "b\n"})
+    assert [p.name for p in written] == ["build.yaml"]
+    assert (
+        tmp_path / "test.yaml"
+    ).stat().st_mtime == 1_000_000  # not rewritten: make and editors see no change
+    written = output.write_files(tmp_path, {"test.yaml": "changed\n"})
+    assert [p.name for p in written] == ["test.yaml"]
+    assert (tmp_path / "test.yaml").read_text() == "changed\n"
+
+
 @pytest.mark.parametrize("name", ["../escape.yaml", "notes.txt", "sub/test.yaml"])
 def test_only_owned_files(tmp_path: Path, name: str) -> None:
     with pytest.raises(OutputError, match="pipekit only writes its own files"):

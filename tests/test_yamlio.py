@@ -142,3 +142,18 @@ def test_any_data_reads_back_exactly(data: dict[str, object]) -> None:
     text = dumps(data)
     assert loads(text) == data
     assert dumps(data) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_./@-]{0,12}", fullmatch=True))
+def test_words_written_plain_are_what_the_emitter_writes(word: str) -> None:
+    # The writer skips PyYAML's emitter for name-like words; it must write exactly what the emitter would.
+    assert yamlio._scalar(word) == yamlio._string_scalar(word)
+    assert loads(f"k: {yamlio._scalar(word)}\n") == {"k": word}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_ascii_printable_check_agrees_with_the_general_rule(text: str) -> None:
+    general = all(ch in "\t\n" or ch.isprintable() for ch in text)
+    assert yamlio._printable(text) is general

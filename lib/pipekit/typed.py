@@ -229,13 +229,23 @@ def has_default(field: dataclasses.Field[Any]) -> bool:
     return field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
 
 
+_Layout = tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+def _layout(cls: type) -> _Layout:
+    """A dataclass's resolved field types and its fields by YAML key (resolving types is slow: once)."""
+    if cls not in _LAYOUTS:
+        _LAYOUTS[cls] = typing.get_type_hints(cls), {yaml_key(f): f for f in dataclasses.fields(cls)}
+    return _LAYOUTS[cls]
+
+
 def _convert_dataclass(cls: type[T], value: Any, path: str, base: Any = None) -> T:
     if value is None:
         value = {}
     if not isinstance(value, dict):
         raise DesignError(path, f"expected a mapping, got {describe(value)}")
-    hints = typing.get_type_hints(cls)
-    fields = {yaml_key(f): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints, fields = _layout(cls)
     for key in value:
         if key not in fields:
             allowed = ", ".join(fields)

@@ -5,10 +5,11 @@ Every message and report takes its wording from here, so the same value reads th
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 MAX_SHOWN = 40  # characters of a string value quoted in a message
 
@@ -33,6 +34,8 @@ def describe(value: Any) -> str:
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """``; did you mean 'test'?`` for the closest choice, or nothing when none is close."""
+    import difflib  # only when a message needs it
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -55,7 +58,7 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 def usd(value: Decimal) -> str:
     """Dollars to the cent, with thousands separators: ``$1,234.56``."""
-    return f"${value.quantize(Decimal('0.01')):,}"
+    return f"${value.quantize(value.__class__('0.01')):,}"
 
 
 def minutes(value: float) -> str:

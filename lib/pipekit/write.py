@@ -53,9 +53,10 @@ def _target(out_dir: Path, name: str) -> Path:
 
 
 def write_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
-    """Write every file or none: temporaries first, then one rename each (atomic on POSIX).
+    """Write every file that changed, or none: temporaries first, then one rename each (atomic on POSIX).
 
-    Returns the paths written. On any error before the renames, existing files are untouched.
+    Returns the paths written; a file that already holds its text is left alone (its time stamp too).
+    On any error before the renames, existing files are untouched.
     """
     out_dir = check_out_dir(out_dir)
     targets = {name: _target(out_dir, name) for name in files}
@@ -64,6 +65,8 @@ def write_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
         for name, text in files.items():
             target = targets[name]
             final = target.resolve() if target.is_symlink() else target
+            if _holds(final, text):
+                continue
             staged.append((_stage(final, text), final))
         _replace_all(staged)
     except OSError as error:
@@ -75,6 +78,14 @@ def write_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
     return [target for _, target in staged]
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the regular file at `path` already holds exactly `text` (as UTF-8)."""
+    try:
+        return path.is_file() and path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def _stage(target: Path, text: str) -> Path:

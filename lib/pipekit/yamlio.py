@@ -8,6 +8,7 @@ non-UTF-8 bytes, oversized files.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -125,9 +126,13 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return total
 
 
-def loads(text: str, source: str = "<string>") -> Any:
-    """Parse one YAML document; raise InputFileError with line and column on any problem."""
-    loader = _Yaml12Loader(text)
+def loads(text: str, source: str = "<string>", *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
+    """Parse one YAML document; raise InputFileError with line and column on any problem.
+
+    `loader_class` replaces how parsed nodes become values (a workflow reader with GitHub's rules); the
+    limits and error reporting stay these. Designs use the default, the YAML 1.2 reader above.
+    """
+    loader = (loader_class or _Yaml12Loader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -207,9 +212,9 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         ) from None
 
 
-def load_file(path: Path) -> Any:
+def load_file(path: Path, *, loader_class: type[yaml.SafeLoader] | None = None) -> Any:
     """Read and parse a YAML file (see `loads`)."""
-    return loads(read_text(path), str(path))
+    return loads(read_text(path), str(path), loader_class=loader_class)
 
 
 # ------------------------------------------------------------------------------------------------ writing
@@ -249,6 +254,33 @@ def plain(data: Any) -> Any:
 _PLAIN_KEYS = frozenset({"on"})
 
 
+# Strings every YAML reader takes as the same string when written plain: a name-like word that is not
+# one of YAML 1.1's booleans or nulls. PyYAML writes these plain too (a test holds the two together);
+# they are most of a workflow's scalars, so they skip the emitter.
+_PLAIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_./@-]*")
+_YAML11_BOOLEANS = (
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "on",
+    "On",
+    "ON",
+    "off",
+    "Off",
+    "OFF",
+)
+_YAML11_WORDS = frozenset(
+    (*_YAML11_BOOLEANS, "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL")
+)
+
+
 def _scalar(value: Any) -> str:
     """One scalar on one line, quoted whenever a YAML 1.1 or 1.2 reader would read another type."""
     if value is None:
@@ -260,6 +292,14 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         # PyYAML's spelling reads back as a float in YAML 1.1 and 1.2 alike (1.0e+20, .inf).
         return yaml.safe_dump(value).removesuffix("\n").removesuffix("\n...")
+    if _PLAIN_WORD.fullmatch(value) and value not in _YAML11_WORDS:
+        return str(value)
+    return _string_scalar(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _string_scalar(value: str) -> str:
+    """A string as PyYAML's emitter writes it on one line, quoted for YAML 1.2 readers where needed."""
     if not _printable(value) or "\n" in value:
         return _double_quoted(value)
     text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000, allow_unicode=True)
@@ -270,8 +310,13 @@ def _scalar(value: Any) -> str:
     return text if "\n" not in text else _double_quoted(value)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _printable(text: str) -> bool:
     """No control characters or Unicode line breaks, which some readers treat as new lines."""
+    if text.isascii():  # most text (scripts, names): one regex scan instead of a test per character
+        return _ASCII_CONTROL.search(text) is None
     return all(ch in "\t\n" or (ch.isprintable() and ch not in "\x85\u2028\u2029\ufeff") for ch in text)
 
 

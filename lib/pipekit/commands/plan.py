@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipekit.design.load import DEFAULT_DESIGN_FILE
+from pipekit.design import DEFAULT_DESIGN_FILE
 
 
 def add_parser(subparsers: Any) -> None:

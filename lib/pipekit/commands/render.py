@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipekit.design.load import DEFAULT_DESIGN_FILE
+from pipekit.design import DEFAULT_DESIGN_FILE
 
 
 def add_parser(subparsers: Any) -> None:
@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from pipekit.write import write_files
 
     files = render_design(args.design)
-    for path in write_files(Path(args.out), files):
+    written = write_files(Path(args.out), files)
+    for path in written:
         print(f"wrote {path}")
+    unchanged = len(files) - len(written)
+    if unchanged:
+        print(f"{unchanged} file(s) in {args.out} already matched the design")
     return 0

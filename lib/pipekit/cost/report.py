@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipekit import files
 from pipekit.cost import billing, schedule
 from pipekit.cost.plan import TRIGGER_TITLES, PipelinePlan
 from pipekit.wording import minutes, plural, usd
@@ -30,7 +31,8 @@ def format_text(plan: PipelinePlan) -> str:
             f"  {'all workflows together':<26}{len(run.cost.jobs):>6}{run.cost.billable_minutes:>14}"
             f"{usd(run.cost.usd):>11}{minutes(run.schedule.wall_clock):>13}"
         )
-    test_runs = [job for job in plan.trigger("push").cost.jobs if job.job.workflow == "test.yaml"]
+    test_file = files.workflow_file("test").name
+    test_runs = [job for job in plan.trigger("push").cost.jobs if job.job.workflow == test_file]
     matrix_jobs = [job for job in test_runs if job.job.job == "test"]
     if matrix_jobs:
         lines += ["", f"Test matrix ({plural(len(matrix_jobs), 'job')}):"]

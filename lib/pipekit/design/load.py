@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from pipekit import yamlio
+from pipekit.design import DEFAULT_DESIGN_FILE
 from pipekit.design.model import Design
 from pipekit.design.rules import check_rules
 from pipekit.errors import DesignError
 from pipekit.typed import convert
 
-DEFAULT_DESIGN_FILE = "pipeline.yaml"
+__all__ = ["DEFAULT_DESIGN_FILE", "design_from_data", "load_design"]
 
 
 def design_from_data(data: Any, source: str | None = None) -> Design:

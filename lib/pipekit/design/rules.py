@@ -24,6 +24,7 @@ from pipekit.design.model import (
     PYTHON_WORDS,
     DeployCommands,
     Design,
+    GitleaksAllowlist,
 )
 from pipekit.errors import DesignError, MatrixError
 from pipekit.facts import gitleaks
@@ -219,7 +220,8 @@ def runner_labels_are_known(design: Design) -> None:
 @rule
 def prices_cover_the_runners(design: Design) -> None:
     """billing.prices_on is a real date, a price table is in force on it, and that table has a rate for
-    every price class the design's runners are billed by (older tables lack newer classes)."""
+    every price class the design's runners are billed by (older tables lack newer classes; standard
+    runners in a public repository are free and need none)."""
     try:
         day = dt.date.fromisoformat(design.billing.prices_on)
     except ValueError:
@@ -229,9 +231,12 @@ def prices_cover_the_runners(design: Design) -> None:
     if table is None:
         raise DesignError("billing.prices_on", f"no runner price table pipekit knows covers {day}")
     labels = [("the jobs pipekit places itself", files.DEFAULT_RUNNER), *runner_label_fields(design)]
+    public = design.billing.visibility == "public"
     for path, label in labels:
         runner = catalog.runner(label, design.runners)
-        if runner.price_class is not None and runner.price_class not in table.usd_per_minute:
+        if runner.price_class is None or (public and not runner.larger):
+            continue
+        if runner.price_class not in table.usd_per_minute:
             raise DesignError(
                 "billing.prices_on",
                 f"the price table in force {table.period} ({table.name}) has no rate for {label} "
@@ -327,6 +332,8 @@ def gitleaks_disabled_rules_exist(design: Design) -> None:
     """Each disabled rule id is a default rule of the gitleaks release the workflow runs (gitleaks
     ignores an unknown id, so a typo would leave the rule on)."""
     settings = design.security.gitleaks
+    if not settings.disabled_rules:
+        return  # reading the release's rule set costs a TOML parse: only when there is something to check
     known = gitleaks.default_rule_ids(settings.version)
     for index, rule_id in enumerate(settings.disabled_rules):
         if rule_id not in known:
@@ -342,9 +349,12 @@ def gitleaks_allowlist_is_re2(design: Design) -> None:
     """Allowlist paths and regexes are Go regexps (RE2): gitleaks cannot load lookarounds or
     backreferences."""
     allowlist = design.security.gitleaks.allowlist
+    # pipekit's own defaults are proved by a test to compile under RE2: only other patterns need RE2 here
+    defaults = GitleaksAllowlist()
+    proven = {*defaults.paths, *defaults.regexes}
     for name, patterns in (("paths", allowlist.paths), ("regexes", allowlist.regexes)):
         for index, pattern in enumerate(patterns):
-            problem = gitleaks.re2_problem(pattern)
+            problem = None if pattern in proven else gitleaks.re2_problem(pattern)
             if problem is not None:
                 raise DesignError(
                     f"security.gitleaks.allowlist.{name}[{index}]",

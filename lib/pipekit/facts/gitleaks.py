@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 
 from pipekit.errors import DataError
@@ -64,6 +63,8 @@ def default_config(version: str) -> str:
 @functools.cache
 def default_rule_ids(version: str) -> frozenset[str]:
     """Rule ids of gitleaks' built-in config at `version`."""
+    import tomllib  # only when a rule id is looked up
+
     try:
         rules = tomllib.loads(default_config(version)).get("rules", [])
         return frozenset(str(rule["id"]) for rule in rules)

@@ -220,7 +220,8 @@ class Panel:
             self.status.value = f'<span style="{ERROR_STYLE}">{html.escape(str(error))}</span>'
             return
         if isinstance(result, list):
-            result = f"wrote {', '.join(str(path) for path in result) or 'nothing'}"
+            written = ", ".join(str(path) for path in result)
+            result = f"wrote {written}" if written else "the files already match the design; nothing to write"
         self.status.value = html.escape(str(result))
 
     # -------------------------------------------------------------------------------------- output

@@ -1,20 +1,22 @@
 """Static output: what an executed notebook shows without a live kernel (on GitHub, in reports).
 
-Only deterministic text, tables and PNGs: the committed notebooks are compared by nbval.
+Only deterministic text, tables and PNGs: the committed notebooks are compared by nbval. pandas and
+matplotlib are loaded when a report is shown, not when the widgets are imported.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from IPython import display as ipython
 
-from pipekit.cost.frames import jobs_frame, month_frame, workflows_frame
+from pipekit import files
 from pipekit.cost.report import format_text
 from pipekit.notebook import figures as figs
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pipekit.notebook.panel import Panel
 
 JOB_COLUMNS = ["name", "runner", "os", "minutes", "billable_minutes", "usd"]
@@ -44,11 +46,14 @@ def _files(panel: Panel) -> None:
 
 def workflow_report(panel: Panel) -> None:
     """The figures per trigger, the jobs of the selected trigger, then each file and its drift."""
+    from pipekit.cost.frames import jobs_frame
+
     evaluation = panel.valid()
     figures = figs.figures(evaluation.plan, panel.workflow)
     print(figs.text_table(figures))
     frame = jobs_frame(evaluation.plan, panel.selected_trigger)
-    frame = frame[frame["workflow"] == f"{panel.workflow}.yaml"][JOB_COLUMNS].reset_index(drop=True)
+    name = files.workflow_file(panel.workflow).name if panel.workflow else ""
+    frame = frame[frame["workflow"] == name][JOB_COLUMNS].reset_index(drop=True)
     print(f"Jobs of {figures.scope} on {panel.selected_trigger}:")
     display(_rounded(frame))
     _files(panel)
@@ -56,6 +61,7 @@ def workflow_report(panel: Panel) -> None:
 
 def overview_report(panel: Panel, *, charts_trigger: Any = "pull_request") -> None:
     """The plan report, tables per workflow and month, the cost and Gantt charts, then every file."""
+    from pipekit.cost.frames import month_frame, workflows_frame
     from pipekit.notebook import charts  # matplotlib: only the overview needs it
 
     plan = panel.valid().plan

@@ -1,0 +1,95 @@
+"""The job graph of a design: the jobs each workflow holds, their runners, needs and triggers, and the
+instances GitHub starts. The registry of generated files (`pipekit.files`) lists every job id it may hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipekit import files
+from pipekit.design import design_from_data
+from pipekit.design.rules import runner_label_fields
+from pipekit.pipeline.graph import MATRIX_RUNNER, expand_job, pipeline_jobs, report_leg, workflow_triggers
+from pipekit.pipeline.instances import job_runs
+
+DESIGNS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "everything-off": {
+        "test": {
+            "lint": {"ruff_format": False, "ruff_check": False, "mypy": False},
+            "benchmark": {"enabled": False},
+            "dependency_audit": False,
+        },
+        "build": {"enabled": False},
+        "security": {
+            name: {"enabled": False}
+            for name in ("gitleaks", "trivy", "bandit", "pip_audit", "dependency_review", "sbom")
+        },
+        "license": {"enabled": False},
+        "deploy": {"enabled": False},
+    },
+    "custom-runners": {
+        "runners": {"farm": {"kind": "self-hosted", "os": "linux"}},
+        "test": {"benchmark": {"runner": "farm"}, "matrix": {"os": ["ubuntu-24.04-arm", "farm"]}},
+        "build": {"runner": "farm"},
+        "deploy": {"preview": None},
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_jobs_are_the_registered_ones_and_needs_stay_in_their_workflow(name: str) -> None:
+    design = design_from_data(DESIGNS[name])
+    jobs = pipeline_jobs(design)
+    registered = files.job_ids()
+    for job in jobs:
+        assert job.id in registered[job.workflow]
+        siblings = {other.id for other in jobs if other.workflow == job.workflow}
+        assert set(job.needs) <= siblings - {job.id}
+    # the registry's order is the order jobs appear in each workflow
+    for workflow, ids in registered.items():
+        present = [job.id for job in jobs if job.workflow == workflow]
+        assert present == [job_id for job_id in ids if job_id in present]
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_every_runner_is_one_the_design_wrote_or_the_default(name: str) -> None:
+    design = design_from_data(DESIGNS[name])
+    written = {label for _, label in runner_label_fields(design)}
+    for job in pipeline_jobs(design):
+        assert job.runner in {files.DEFAULT_RUNNER, MATRIX_RUNNER, *written}
+        for leg in expand_job(job):
+            assert leg.runner in {files.DEFAULT_RUNNER, *written}
+
+
+def test_the_test_job_legs_carry_github_display_names() -> None:
+    design = design_from_data({})
+    (test,) = [job for job in pipeline_jobs(design) if job.id == "test"]
+    legs = expand_job(test)
+    assert len(legs) == 18
+    assert legs[0].name == "test (3.11, ubuntu-latest, basic)"
+    assert legs[0].runner == "ubuntu-latest"
+    runs = [run for run in job_runs(design, "push") if run.job == "test"]
+    assert [run.name for run in runs] == [leg.name for leg in legs]
+
+
+def test_everything_off_leaves_only_the_test_matrix() -> None:
+    jobs = pipeline_jobs(design_from_data(DESIGNS["everything-off"]))
+    assert [(job.workflow, job.id) for job in jobs] == [("test", "test")]
+
+
+def test_triggers_follow_the_jobs() -> None:
+    design = design_from_data({})
+    assert workflow_triggers(design, "security") == {"pull_request", "push", "schedule"}
+    assert workflow_triggers(design, "deploy") == {"pull_request", "push"}
+    no_preview = design_from_data({"deploy": {"preview": None}})
+    assert workflow_triggers(no_preview, "deploy") == {"push"}
+
+
+def test_report_leg_is_the_last_linux_leg_by_the_catalogue() -> None:
+    # ubuntu-24.04-arm is Linux by the runner catalogue, whatever its name starts with
+    design = design_from_data({"test": {"matrix": {"os": ["ubuntu-24.04-arm", "macos-latest"]}}})
+    assert report_leg(design) == {"python-version": "3.12", "os": "ubuntu-24.04-arm", "mode": "production"}
+    farm = design_from_data(DESIGNS["custom-runners"])
+    assert report_leg(farm)["os"] == "farm"  # a self-hosted Linux runner is Linux too
