@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipekit import yamlio
-from pipekit.check import validators
+from pipekit.check import workflow_schema, zizmor
 from pipekit.cost.plan import plan_design
 from pipekit.cost.report import to_json
 from pipekit.design import Design, design_from_data
@@ -253,5 +253,5 @@ def test_github_schema_and_zizmor_find_nothing(batch: list[dict[str, Any]]) -> N
                 path = Path(folder) / f"{index}-{name}"
                 path.write_text(text, encoding="utf-8")
                 paths.append(path)
-        assert validators.check_schema(paths) == []
-        assert validators.check_zizmor(paths) == []
+        assert workflow_schema.check(paths) == []
+        assert zizmor.check(paths) == []

@@ -1,5 +1,6 @@
-"""build.yaml: the DESIGN.md "build workflow" row, read back from the rendered YAML, for the default design
-and materially different ones; every output passes the schema, GitHub's parser, zizmor and the pin checks."""
+"""build.yaml, read back from the rendered YAML for the default design and materially different ones: Buildx
+platforms, push and load by event, registry login, tags, attestations and the image scan. Every output
+passes the schema, GitHub's parser, zizmor and the pin checks, and equals its golden file."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from pipekit.check import validators
+from pipekit.check import run_all
 from pipekit.design import design_from_data
 from pipekit.pipeline import graph as jobs
 from pipekit.render import build
 
+from . import golden_files
 from .support import write_variants
 
 IS_PR = "github.event_name == 'pull_request'"
@@ -95,12 +97,16 @@ def inputs(workflow: dict[str, Any], action: str) -> dict[str, Any]:
 
 def test_every_output_passes_all_validators(rendered: dict[str, tuple[str, dict[str, Any], Path]]) -> None:
     # schema, pinned actions' inputs, pin comments, GitHub's parser, zizmor
-    assert validators.check_workflows([path for _, _, path in rendered.values()]) == []
+    assert run_all([path for _, _, path in rendered.values()]) == []
 
 
-def test_rendering_is_deterministic() -> None:
-    for data in DESIGNS.values():
-        assert render(data) == render(data)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_matches_its_golden_file(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+    golden_files.check("build.yaml", name, rendered[name][0])
+
+
+def test_every_golden_file_is_a_variant() -> None:
+    golden_files.check_no_strays("build.yaml", DESIGNS)
 
 
 # --- everywhere rules -------------------------------------------------------------------------

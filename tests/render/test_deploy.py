@@ -1,22 +1,23 @@
-"""deploy.yaml: the DESIGN.md "deploy workflow" row, read back from the rendered YAML, for the default design
-and materially different ones; every output passes the schema, GitHub's parser, zizmor and the pin checks."""
+"""deploy.yaml, read back from the rendered YAML for the default design and materially different ones: which
+event deploys where, environments and their concurrency, the user's commands as written, and design values
+reaching them only through env:. Every output passes the schema, GitHub's parser, zizmor and the pin
+checks, and equals its golden file; the health loop and the image wait are tested in tests/render/scripts."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipekit.check import validators
+from pipekit.check import run_all
 from pipekit.design import Design, design_from_data
 from pipekit.errors import DesignError
 from pipekit.pipeline import graph as jobs
 from pipekit.render import deploy
 
+from . import golden_files
 from .support import write_variants
 
 DEPLOY_SCRIPT = """\
@@ -107,12 +108,16 @@ def walk(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...
 
 def test_every_output_passes_all_validators(rendered: dict[str, tuple[str, dict[str, Any], Path]]) -> None:
     # schema, pinned actions' inputs, pin comments, GitHub's parser, zizmor
-    assert validators.check_workflows([path for _, _, path in rendered.values()]) == []
+    assert run_all([path for _, _, path in rendered.values()]) == []
 
 
-def test_rendering_is_deterministic() -> None:
-    for data in DESIGNS.values():
-        assert render(data) == render(data)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_matches_its_golden_file(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+    golden_files.check("deploy.yaml", name, rendered[name][0])
+
+
+def test_every_golden_file_is_a_variant() -> None:
+    golden_files.check_no_strays("deploy.yaml", DESIGNS)
 
 
 def test_disabled_deploy_renders_nothing() -> None:
@@ -344,43 +349,6 @@ def test_design_values_other_than_commands_stay_out_of_scripts(
             assert "preview/" not in each.get("run", "")
 
 
-# --- the health loop runs as written -----------------------------------------------------------
-
-
-def run_health_loop(tmp_path: Path, command: str, retries: int) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HEALTH_COMMAND": command,
-        "HEALTH_RETRIES": str(retries),
-        "HEALTH_INTERVAL_SECONDS": "0",
-        "DEPLOY_URL": "https://example.invalid",
-    }
-    return subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", deploy.HEALTH_LOOP],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_health_loop_passes_once_the_command_does(tmp_path: Path) -> None:
-    # fails twice (exit ends only that try), then passes
-    command = 'echo try >> tries\n[ "$(wc -l < tries)" -ge 3 ] || exit 1\n'
-    done = run_health_loop(tmp_path, command, retries=5)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert (tmp_path / "tries").read_text().count("try") == 3
-    assert "Healthy after 3 attempt(s)." in done.stdout
-
-
-def test_health_loop_fails_after_the_last_retry(tmp_path: Path) -> None:
-    done = run_health_loop(tmp_path, "echo try >> tries; false", retries=3)
-    assert done.returncode == 1
-    assert (tmp_path / "tries").read_text().count("try") == 3
-    assert "::error title=Health check::not healthy after 3 attempts" in done.stdout
-
-
 # --- every option changes the output as a user expects -----------------------------------------
 
 
@@ -415,37 +383,6 @@ def test_no_secrets_means_no_secret_references() -> None:
         "password: ${{ secrets.GITHUB_TOKEN }}"
     ]
     assert "secrets." not in render({"deploy": {"secrets": []}, "build": {"enabled": False}})
-
-
-def test_wait_for_image_script(tmp_path: Path) -> None:
-    import os
-    import subprocess
-
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    counter = tmp_path / "count"
-    counter.write_text("0")
-    # A fake docker: the image appears on the third look-up.
-    (bin_dir / "docker").write_text(
-        f'#!/bin/sh\nn=$(($(cat {counter}) + 1)); echo $n > {counter}; [ "$n" -ge 3 ]\n'
-    )
-    (bin_dir / "docker").chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "IMAGE": "ghcr.io/a/b:sha-1"}
-    ok = subprocess.run(
-        ["bash", "-c", deploy.WAIT_FOR_IMAGE],
-        env={**env, "WAIT_ATTEMPTS": "5", "WAIT_INTERVAL_SECONDS": "0"},
-        capture_output=True,
-        text=True,
-    )
-    assert ok.returncode == 0 and counter.read_text().strip() == "3"
-    counter.write_text("-10")
-    missing = subprocess.run(
-        ["bash", "-c", deploy.WAIT_FOR_IMAGE],
-        env={**env, "WAIT_ATTEMPTS": "2", "WAIT_INTERVAL_SECONDS": "0"},
-        capture_output=True,
-        text=True,
-    )
-    assert missing.returncode == 1 and "was not pushed" in missing.stdout
 
 
 # --- design values the workflow cannot honour ---------------------------------------------------

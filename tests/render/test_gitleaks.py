@@ -1,5 +1,6 @@
-""".gitleaks.toml: the DESIGN.md ".gitleaks.toml" row and gitleaks domain facts, read back with tomllib,
-checked with the gitleaks config validator, and (where a gitleaks binary is installed) run on sample files."""
+""".gitleaks.toml: gitleaks' default rules plus the design's allowlist in the syntax of the gitleaks version
+security.yaml runs, read back with tomllib, checked with the gitleaks config validator, compared with its
+golden files, and run through the real gitleaks binary on a sample repository."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from typing import Any
 import pytest
 
 from pipekit import yamlio
-from pipekit.check import validators
+from pipekit.check import gitleaks_config
 from pipekit.design import design_from_data
 from pipekit.errors import DesignError
 from pipekit.facts import gitleaks as gitleaks_facts
 from pipekit.render import gitleaks, security
+
+from . import golden_files
 
 DEFAULT_ALLOWLIST = design_from_data({}).security.gitleaks.allowlist
 
@@ -51,7 +54,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
 def test_config_passes_the_gitleaks_validator(name: str) -> None:
     data = DESIGNS[name]
     version = design_from_data(data).security.gitleaks.version
-    findings = validators.check_gitleaks_config(render(data), ".gitleaks.toml", version)
+    findings = gitleaks_config.check_text(render(data), ".gitleaks.toml", version)
     assert findings == []
 
 
@@ -124,7 +127,7 @@ def test_values_that_need_escaping_round_trip_exactly() -> None:
     assert allowlist["stopwords"] == stopwords
     assert allowlist["paths"] == [r"^a'b/", r"(?i)\.ipynb$"]
     text = render(data)
-    assert validators.check_gitleaks_config(text, "x.toml", "8.24.3") == []
+    assert gitleaks_config.check_text(text, "x.toml", "8.24.3") == []
 
 
 def test_regexes_are_written_as_gitleaks_writes_them() -> None:
@@ -145,9 +148,13 @@ def test_disabled_gitleaks_renders_no_file() -> None:
     assert gitleaks.render(design_from_data(gitleaks_data(enabled=False)), "pipeline.yaml") is None
 
 
-def test_rendering_is_deterministic() -> None:
-    for data in DESIGNS.values():
-        assert render(data) == render(data)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_matches_its_golden_file(name: str) -> None:
+    golden_files.check(".gitleaks.toml", name, render(DESIGNS[name]))
+
+
+def test_every_golden_file_is_a_variant() -> None:
+    golden_files.check_no_strays(".gitleaks.toml", DESIGNS)
 
 
 def test_unknown_disabled_rule_is_a_design_error_with_a_suggestion() -> None:

@@ -1,25 +1,23 @@
-"""license-compliance.yaml: the DESIGN.md "license workflow" row, read back from the rendered YAML, for the
-default design and materially different ones; the inline scripts run here on sample files; every output
-passes the schema, GitHub's parser, zizmor and the pin checks."""
+"""license-compliance.yaml, read back from the rendered YAML for the default design and materially different
+ones: the header, dependency and report jobs, their permissions, the pinned pip-licenses, and the design
+values reaching the scripts through env:. Every output passes the schema, GitHub's parser, zizmor and the
+pin checks, and equals its golden file; the scripts themselves are tested in tests/render/scripts."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipekit.check import validators
+from pipekit.check import run_all
 from pipekit.design import Design, design_from_data
 from pipekit.errors import DesignError
 from pipekit.facts import tools
 from pipekit.pipeline import graph as jobs
 from pipekit.render import license
 
+from . import golden_files
 from .support import write_variants
 
 MULTI_LINE_HEADER = "# Copyright Acme Corp.\n# SPDX-License-Identifier: Apache-2.0"
@@ -72,12 +70,16 @@ def uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
 
 def test_every_output_passes_all_validators(rendered: dict[str, tuple[str, dict[str, Any], Path]]) -> None:
     # schema, pinned actions' inputs, pin comments, GitHub's parser, zizmor
-    assert validators.check_workflows([path for _, _, path in rendered.values()]) == []
+    assert run_all([path for _, _, path in rendered.values()]) == []
 
 
-def test_rendering_is_deterministic() -> None:
-    for data in DESIGNS.values():
-        assert render(data) == render(data)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_matches_its_golden_file(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+    golden_files.check("license-compliance.yaml", name, rendered[name][0])
+
+
+def test_every_golden_file_is_a_variant() -> None:
+    golden_files.check_no_strays("license-compliance.yaml", DESIGNS)
 
 
 def test_disabled_license_check_renders_nothing() -> None:
@@ -150,64 +152,6 @@ def test_header_check_gets_the_header_and_globs_through_env(
         assert upload["with"]["name"] == license.HEADERS_ARTIFACT
 
 
-def run_script(
-    script: str, cwd: Path, env: dict[str, str], python_dir: str = str(Path(sys.executable).parent)
-) -> subprocess.CompletedProcess[str]:
-    summary = cwd / "summary.md"
-    full_env = {
-        **os.environ,
-        # the runner's `python` is setup-python's; here it is the test's interpreter
-        "PATH": python_dir + os.pathsep + os.environ.get("PATH", ""),
-        "GITHUB_STEP_SUMMARY": str(summary),
-        **env,
-    }
-    return subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", script],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_header_script_lists_every_file_without_the_header(tmp_path: Path) -> None:
-    (tmp_path / "src" / "pkg").mkdir(parents=True)
-    (tmp_path / "scripts").mkdir()
-    good = f"{MULTI_LINE_HEADER}\nprint('ok')\n"
-    (tmp_path / "src" / "top.py").write_text(good)
-    (tmp_path / "src" / "pkg" / "typed.pyi").write_text("x: int\n")
-    (tmp_path / "src" / "pkg" / "odd,name:1.py").write_text("# SPDX-License-Identifier: Apache-2.0\n")
-    (tmp_path / "scripts" / "run.sh").write_text(f"#!/bin/sh\n{MULTI_LINE_HEADER}\n")
-    (tmp_path / "README.md").write_text("not matched by any glob\n")
-    settings = design(DESIGNS["pip-custom"]).license
-    env = {
-        "LICENSE_HEADER": settings.header,
-        "HEADER_GLOBS": "\n".join(settings.header_globs) + "\nmissing/*.py\n",
-    }
-    done = run_script(license.HEADERS_SCRIPT, tmp_path, env)
-    assert done.returncode == 1
-    errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
-    assert errors == [
-        "::error file=src/pkg/odd%2Cname%3A1.py,title=License header::missing the license header",
-        "::error file=src/pkg/typed.pyi,title=License header::missing the license header",
-    ]
-    assert "::warning title=License headers::no file matches missing/*.py" in done.stdout
-    report = (tmp_path / "license-headers.md").read_text()
-    assert report == (tmp_path / "summary.md").read_text()
-    assert "4 files checked" in report and "**2 files lack the header:**" in report
-    assert "- <code>src/pkg/typed.pyi</code>" in report
-
-
-def test_header_script_passes_when_every_file_has_the_header(tmp_path: Path) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "main.py").write_text("# SPDX-License-Identifier: MIT\n")
-    env = {"LICENSE_HEADER": "SPDX-License-Identifier:", "HEADER_GLOBS": "app/**/*.py\n"}
-    done = run_script(license.HEADERS_SCRIPT, tmp_path, env)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "Every file has the header." in (tmp_path / "license-headers.md").read_text()
-
-
 # --- dependencies ---------------------------------------------------------------------------------
 
 
@@ -252,69 +196,6 @@ def test_allow_and_deny_lists_reach_the_check_through_env(
         assert check["run"] == license.CHECK_SCRIPT
 
 
-PACKAGES = [
-    ("plain-mit", "MIT"),
-    ("classifier-mit", "MIT License"),
-    ("dual", "GPL-3.0-only OR MIT"),
-    ("both", "MIT AND (GPL-3.0+ OR AGPL-3.0)"),
-    ("classifiers", "GNU General Public License v3 (GPLv3); MIT License"),
-    ("exception", "GPL-3.0-only WITH GCC-exception-3.1"),
-    ("vague-bsd", "BSD License"),
-    ("unknown", "UNKNOWN"),
-    ("broken-expression", "MIT AND"),
-    ("evil\n::error::injected", "GPL-3.0-only"),
-]
-
-
-def check_licenses(tmp_path: Path, allow: str, deny: str) -> tuple[subprocess.CompletedProcess[str], str]:
-    table = [{"Name": name, "Version": "1.0", "License": declared, "URL": ""} for name, declared in PACKAGES]
-    (tmp_path / "licenses.json").write_text(json.dumps(table))
-    done = run_script(license.CHECK_SCRIPT, tmp_path, {"ALLOWED_LICENSES": allow, "DENIED_LICENSES": deny})
-    return done, (tmp_path / "licenses.md").read_text()
-
-
-def status_of(report: str, package: str) -> str:
-    (row,) = [line for line in report.splitlines() if line.startswith(f"| {package} |")]
-    return row.rsplit("|", 2)[1].strip()
-
-
-def test_check_fails_on_denied_and_warns_on_unlisted_licenses(tmp_path: Path) -> None:
-    settings = design({}).license
-    done, report = check_licenses(tmp_path, " ".join(settings.allow), " ".join(settings.deny))
-    assert done.returncode == 1
-    expected = {
-        "plain-mit": "allowed",
-        "classifier-mit": "allowed",
-        "dual": "allowed",  # OR: MIT can be chosen
-        "both": "denied",  # AND: the GPL part binds
-        "classifiers": "denied",  # several classifiers: each one must pass
-        "exception": "denied",
-        "vague-bsd": "in neither list",  # BSD-2 or BSD-3? not guessed
-        "unknown": "in neither list",
-        "broken-expression": "in neither list",
-        "evil ::error::injected": "denied",
-    }
-    for package, status in expected.items():
-        assert status_of(report, package) == status, package
-    assert "10 packages: 3 allowed, 4 denied, 3 in neither list." in report
-    assert report == (tmp_path / "summary.md").read_text()
-    lines = done.stdout.splitlines()
-    assert "::error title=Denied license::both 1.0: MIT AND (GPL-3.0+ OR AGPL-3.0)" in lines
-    assert (
-        "::warning title=License in neither the allow nor the deny list::vague-bsd 1.0: BSD License" in lines
-    )
-    # a package name cannot start a workflow command of its own
-    assert "::error title=Denied license::evil%0A::error::injected 1.0: GPL-3.0-only" in lines
-    assert "::error::injected" not in [line.strip() for line in lines]
-    assert not any(line.startswith("::") and "plain-mit" in line for line in lines)  # allowed: no annotation
-
-
-def test_check_passes_with_only_warnings(tmp_path: Path) -> None:
-    done, report = check_licenses(tmp_path, "", "")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "10 packages: 0 allowed, 0 denied, 10 in neither list." in report
-
-
 # --- report ------------------------------------------------------------------------------------
 
 
@@ -336,26 +217,6 @@ def test_report_collects_both_results_always(rendered: dict[str, tuple[str, dict
         names = [s["name"] for s in report["steps"]]
         assert names[-1] == "Fail when a check failed"
         assert names.index("Write the compliance report") < names.index("Upload license-compliance-report")
-
-
-def test_report_scripts(tmp_path: Path) -> None:
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "licenses.md").write_text("## Dependency licenses\n\n1 packages\n")
-    results = {"HEADERS_RESULT": "failure", "DEPENDENCIES_RESULT": "success"}
-    done = run_script(license.REPORT_SCRIPT, tmp_path, results)
-    assert done.returncode == 0, done.stderr
-    report = (tmp_path / "license-compliance-report.md").read_text()
-    assert report == (tmp_path / "summary.md").read_text()
-    assert report.startswith("# License compliance report\n\n**Not compliant**\n")
-    assert "| Source-file license headers | failure |" in report
-    assert "| Dependency licenses | success |" in report
-    assert "Source-file license headers: no details (failure)." in report
-    assert "## Dependency licenses" in report
-    assert run_script(license.FAIL_SCRIPT, tmp_path, results).returncode == 1
-    passed = {"HEADERS_RESULT": "success", "DEPENDENCIES_RESULT": "success"}
-    assert run_script(license.FAIL_SCRIPT, tmp_path, passed).returncode == 0
-    skipped = {"HEADERS_RESULT": "success", "DEPENDENCIES_RESULT": "skipped"}
-    assert run_script(license.FAIL_SCRIPT, tmp_path, skipped).returncode == 1
 
 
 # --- every option changes the output as a user expects -----------------------------------------

@@ -1,13 +1,11 @@
-"""security.yaml: the DESIGN.md "security workflow" row, read back from the rendered YAML, for the default
-design and materially different ones; every output passes the schema, GitHub's parser, zizmor and the pin
-checks."""
+"""security.yaml, read back from the rendered YAML for the default design and materially different ones:
+the scanners' jobs, their triggers, permissions and inputs, and each option's effect. Every output passes
+the schema, GitHub's parser, zizmor and the pin checks, and equals its golden file; the pip-audit summary
+script is tested in tests/render/scripts."""
 
 from __future__ import annotations
 
-import json
 import shlex
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +13,12 @@ from typing import Any
 import pytest
 
 from pipekit import yamlio
-from pipekit.check import validators
+from pipekit.check import run_all
 from pipekit.design import design_from_data
 from pipekit.pipeline import graph as jobs
 from pipekit.render import security
 
+from . import golden_files
 from .support import write_variants
 
 JOB_IDS = ["gitleaks", "trivy", "bandit", "pip-audit", "dependency-review", "sbom"]
@@ -131,12 +130,16 @@ def all_grants(workflow: dict[str, Any], scope: str) -> list[str]:
 
 def test_every_output_passes_all_validators(rendered: Rendered) -> None:
     # schema, pinned actions' inputs, pin comments, GitHub's parser, zizmor
-    assert validators.check_workflows([path for _, _, path in rendered.values()]) == []
+    assert run_all([path for _, _, path in rendered.values()]) == []
 
 
-def test_rendering_is_deterministic() -> None:
-    for data in DESIGNS.values():
-        assert render(data) == render(data)
+@pytest.mark.parametrize("name", DESIGNS)
+def test_matches_its_golden_file(rendered: Rendered, name: str) -> None:
+    golden_files.check("security.yaml", name, rendered[name][0])
+
+
+def test_every_golden_file_is_a_variant() -> None:
+    golden_files.check_no_strays("security.yaml", DESIGNS)
 
 
 # --- the workflow -----------------------------------------------------------------------------------
@@ -403,32 +406,6 @@ def test_pip_audit_with_pip(rendered: Rendered) -> None:
     assert 'PIPAPI_PYTHON_LOCATION="$(command -v python)"' in audit
     install = run_step(job, "Install dependencies")
     assert "python -m pip install -e '.[enhanced,production]'" in install
-
-
-def test_pip_audit_summary_script_renders_a_table(tmp_path: Path) -> None:
-    report = {
-        "dependencies": [
-            {
-                "name": "requests",
-                "version": "2.25.0",
-                "vulns": [{"id": "PYSEC-1", "fix_versions": ["2.31.0"]}],
-            },
-            {"name": "idna", "version": "3.7", "vulns": []},
-            {"name": "modelmuxer", "skip_reason": "not on PyPI"},
-        ],
-        "fixes": [],
-    }
-    (tmp_path / "pip-audit.json").write_text(json.dumps(report))
-    summary = tmp_path / "summary.md"
-    script = security.PIP_AUDIT_SUMMARY.replace("python - <<'PY'\n", "").removesuffix("PY\n")
-    env = {"GITHUB_STEP_SUMMARY": str(summary), "PATH": ""}
-    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, check=True)
-    text = summary.read_text()
-    assert "| requests | 2.25.0 | PYSEC-1 | 2.31.0 |" in text
-    assert "Not audited (editable, or not on PyPI): modelmuxer" in text
-    (tmp_path / "pip-audit.json").unlink()
-    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, check=True)
-    assert "wrote no report" in summary.read_text()
 
 
 # --- dependency review and SBOM ---------------------------------------------------------------------

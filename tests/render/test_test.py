@@ -1,9 +1,9 @@
-"""test.yaml: the reference test workflow, checked against the validators and by running its scripts."""
+"""test.yaml: the reference test workflow and other variants, read back from the rendered YAML, run through
+the validators and compared with their golden files; its scripts are tested in tests/render/scripts."""
 
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from pipekit.check import validators
+from pipekit.check import run_all
 from pipekit.design import design_from_data
 from pipekit.render import test as render_test
 
+from . import golden_files
 from .support import write_variants
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -61,12 +62,16 @@ def test_every_variant_passes_the_outside_validators(
     rendered: dict[str, tuple[str, dict[str, Any], Path]],
 ) -> None:
     # schema, pinned actions' inputs, pin comments, GitHub's parser, zizmor
-    assert validators.check_workflows([path for _, _, path in rendered.values()]) == []
+    assert run_all([path for _, _, path in rendered.values()]) == []
 
 
-def test_deterministic() -> None:
-    for data in VARIANTS.values():
-        assert _render(data) == _render(data)
+@pytest.mark.parametrize("name", VARIANTS)
+def test_matches_its_golden_file(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+    golden_files.check("test.yaml", name, rendered[name][0])
+
+
+def test_every_golden_file_is_a_variant() -> None:
+    golden_files.check_no_strays("test.yaml", VARIANTS)
 
 
 def test_reference_matrix_is_18_jobs_without_fail_fast(
@@ -162,19 +167,6 @@ def _bash(script: str, tmp_path: Path, env: dict[str, str]) -> subprocess.Comple
     )
 
 
-@pytest.mark.parametrize(("ran", "passes"), [(115, False), (116, True)])
-def test_test_count_gate_runs(tmp_path: Path, ran: int, passes: bool) -> None:
-    # 3 skipped tests do not count as run.
-    (tmp_path / "junit.xml").write_text(
-        f'<testsuites><testsuite name="a" tests="{ran + 3}" skipped="3" failures="0" errors="0"/>'
-        "</testsuites>"
-    )
-    summary = tmp_path / "summary.md"
-    result = _bash(render_test.TEST_GATE, tmp_path, {"MIN_TESTS": "116", "GITHUB_STEP_SUMMARY": str(summary)})
-    assert (result.returncode == 0) is passes, result.stderr
-    assert f"{ran} tests ran (minimum 116)" in summary.read_text()
-
-
 def test_mode_step_selects_extras_and_env(
     tmp_path: Path, rendered: dict[str, tuple[str, dict[str, Any], Path]]
 ) -> None:
@@ -189,20 +181,6 @@ def test_mode_step_selects_extras_and_env(
         assert result.returncode == 0, result.stderr
         assert github_env.read_text().splitlines() == expected
     assert _bash(script, tmp_path, {"MODE": "nope", "GITHUB_ENV": str(github_env)}).returncode == 1
-
-
-def test_fallback_comment_script(tmp_path: Path) -> None:
-    (tmp_path / "benchmark.json").write_text(
-        json.dumps(
-            {
-                "benchmarks": [
-                    {"name": "test_route", "stats": {"mean": 0.0012, "stddev": 0.0001, "rounds": 50}}
-                ]
-            }
-        )
-    )
-    assert _bash(render_test.BENCHMARK_COMMENT, tmp_path, {}).returncode == 0
-    assert "| test_route | 0.001200 | 0.000100 | 50 |" in (tmp_path / "benchmark-comment.md").read_text()
 
 
 def test_options_change_the_output() -> None:

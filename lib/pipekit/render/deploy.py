@@ -13,6 +13,7 @@ from typing import Any
 from pipekit.design.model import Deploy, DeployCommands, Design, Environment
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
+from pipekit.render import scripts
 from pipekit.yamlio import Commented
 
 TITLES = {"preview": "Deploy preview", "staging": "Deploy to staging", "production": "Deploy to production"}
@@ -21,22 +22,9 @@ APPROVAL = (
     "(Settings > Environments); the job waits for them"
 )
 
-# The health command comes in through env: so this loop is fixed text; each try runs in its own
-# bash, so an `exit` in the command ends only that try.
-HEALTH_LOOP = """\
-for attempt in $(seq 1 "$HEALTH_RETRIES"); do
-  if bash -eo pipefail -c "$HEALTH_COMMAND"; then
-    echo "Healthy after $attempt attempt(s)."
-    exit 0
-  fi
-  if [ "$attempt" -lt "$HEALTH_RETRIES" ]; then
-    echo "Health check $attempt of $HEALTH_RETRIES failed; next try in $HEALTH_INTERVAL_SECONDS s."
-    sleep "$HEALTH_INTERVAL_SECONDS"
-  fi
-done
-echo "::error title=Health check::not healthy after $HEALTH_RETRIES attempts"
-exit 1
-"""
+HEALTH_LOOP = scripts.bash("health_check_loop.sh")
+WAIT_FOR_IMAGE = scripts.bash("wait_for_image.sh")
+WAIT_INTERVAL_SECONDS = 20  # how often staging looks for the image build.yaml pushes
 
 
 def render(design: Design, design_file: str) -> str | None:
@@ -75,23 +63,6 @@ def _image(design: Design) -> tuple[list[common.Step], str]:
 def _script(command: str) -> str:
     """The user's command as written; a final newline makes it a literal block in the YAML."""
     return command if command.endswith("\n") else command + "\n"
-
-
-WAIT_INTERVAL_SECONDS = 20
-
-# build.yaml runs beside this workflow: wait until it has pushed the image this commit deploys.
-WAIT_FOR_IMAGE = """\
-for attempt in $(seq 1 "$WAIT_ATTEMPTS"); do
-  if docker buildx imagetools inspect "$IMAGE" > /dev/null 2>&1; then
-    echo "$IMAGE is in the registry."
-    exit 0
-  fi
-  echo "Waiting for build.yaml to push $IMAGE ($attempt of $WAIT_ATTEMPTS)."
-  sleep "$WAIT_INTERVAL_SECONDS"
-done
-echo "::error title=Image missing::$IMAGE was not pushed; did build.yaml fail?"
-exit 1
-"""
 
 
 def _uses_image(design: Design, spec: JobSpec) -> bool:

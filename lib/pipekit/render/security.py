@@ -16,38 +16,14 @@ from pipekit.facts import gitleaks, tools
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
+from pipekit.render import scripts
 from pipekit.render.blocks import READ_CONTENTS, Job, Step, checkout, permissions, step
 from pipekit.yamlio import Commented
 
 GITLEAKS_CONFIG = files.by_renderer("gitleaks").name
 GITLEAKS_SARIF = "results.sarif"  # where gitleaks-action writes its report (fixed by the action)
 
-# Renders pip-audit's JSON report as a markdown table for the job summary.
-PIP_AUDIT_SUMMARY = """\
-python - <<'PY'
-import json, os
-lines = ["## pip-audit", ""]
-try:
-    report = json.load(open("pip-audit.json"))
-except (OSError, ValueError):
-    lines.append("pip-audit wrote no report; see the job log.")
-else:
-    deps = report.get("dependencies", [])
-    found = [(d, v) for d in deps for v in d.get("vulns", [])]
-    if found:
-        lines += ["| package | version | advisory | fixed in |", "|---|---|---|---|"]
-        for dep, vuln in found:
-            fixes = ", ".join(vuln.get("fix_versions", [])) or "no fix yet"
-            lines.append(f"| {dep['name']} | {dep.get('version', '')} | {vuln['id']} | {fixes} |")
-    else:
-        lines.append(f"No known vulnerabilities in {len(deps)} installed packages.")
-    skipped = [d["name"] for d in deps if "skip_reason" in d]
-    if skipped:
-        lines += ["", "Not audited (editable, or not on PyPI): " + ", ".join(skipped)]
-with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as summary:
-    summary.write("\\n".join(lines) + "\\n")
-PY
-"""
+PIP_AUDIT_SUMMARY = scripts.python("pip_audit_summary.py", scripts.SETUP_PYTHON)
 
 
 def _sarif_permissions(design: Design) -> dict[str, Any]:

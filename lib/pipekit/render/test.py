@@ -10,37 +10,11 @@ from pipekit.facts import tools
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
+from pipekit.render import scripts
 from pipekit.render.blocks import READ_CONTENTS, Job, Step, checkout, permissions, step
 
-# Counts the tests that ran (not skipped) in JUnit XML; the gate fails below MIN_TESTS.
-TEST_GATE = """\
-python - <<'PY'
-import os, sys, xml.etree.ElementTree as ET
-root = ET.parse("junit.xml").getroot()
-suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
-ran = sum(int(s.get("tests", 0)) - int(s.get("skipped", 0)) for s in suites)
-minimum = int(os.environ["MIN_TESTS"])
-print(f"{ran} tests ran; the gate needs at least {minimum}.")
-with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as summary:
-    summary.write(f"**Test gate:** {ran} tests ran (minimum {minimum}).\\n")
-sys.exit(0 if ran >= minimum else f"Only {ran} tests ran; at least {minimum} must run.")
-PY
-"""
-
-# Turns pytest-benchmark JSON into a markdown table for the fallback comment.
-BENCHMARK_COMMENT = """\
-python - <<'PY'
-import json
-data = json.load(open("benchmark.json"))
-lines = ["### Benchmark results", "", "The benchmark action failed; raw results of this run:", "",
-         "| benchmark | mean (s) | stddev (s) | rounds |", "|---|---|---|---|"]
-for bench in data.get("benchmarks", []):
-    stats = bench["stats"]
-    lines.append(f"| {bench['name']} | {stats['mean']:.6f} | {stats['stddev']:.6f} | {stats['rounds']} |")
-open("benchmark-comment.md", "w").write("\\n".join(lines) + "\\n")
-PY
-"""
-
+TEST_GATE = scripts.python("min_tests_gate.py", scripts.SETUP_PYTHON)
+BENCHMARK_COMMENT = scripts.python("benchmark_comment.py", scripts.SETUP_PYTHON)
 
 POETRY_ACTIVATE = '. "$(poetry env info --path)/bin/activate"\n'
 
