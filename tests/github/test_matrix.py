@@ -1,5 +1,6 @@
 """Matrix expansion against GitHub's documented examples ("Running variations of jobs in a workflow")
-and the rules of GitHub's workflow parser, plus property tests."""
+and the rules of GitHub's workflow parser (actions/runner src/Sdk/WorkflowParser, MatrixBuilder.cs and
+WorkflowTemplateEvaluator.cs), plus property tests."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipekit.errors import MatrixError
-from pipekit.github.matrix import MAX_JOBS, expand_matrix, expand_matrix_legs, is_expression
+from pipekit.github.expressions import is_expression
+from pipekit.github.matrix import MAX_JOBS, MatrixLeg, expand_matrix, expand_matrix_legs
 
 
 def items(jobs: list[dict[str, Any]]) -> list[list[tuple[str, Any]]]:
@@ -202,8 +204,13 @@ def test_boolean_and_null_values() -> None:
     ]
 
 
-def test_everything_excluded_yields_no_jobs() -> None:
-    assert expand_matrix({"os": ["linux"], "exclude": [{"os": "linux"}]}) == []
+def test_everything_excluded_still_runs_the_job_once() -> None:
+    # MatrixBuilder.Build yields no configuration; WorkflowTemplateEvaluator.EvaluateStrategy (lines 166-196)
+    # then adds one with a null matrix, named after the job alone
+    matrix = {"os": ["linux"], "exclude": [{"os": "LINUX"}]}
+    assert expand_matrix(matrix) == []
+    assert expand_matrix_legs(matrix) == [MatrixLeg({}, ())]
+    assert expand_matrix_legs(matrix)[0].display_name("test") == "test"
 
 
 def test_legs_do_not_share_mutable_values() -> None:
@@ -229,6 +236,89 @@ def test_max_jobs_is_allowed() -> None:
     assert len(expand_matrix({"a": list(range(16)), "b": list(range(16))})) == MAX_JOBS == 256
 
 
+# --- GitHub's parser, case by case: a matrix and the job runs (matrix, display name of job "t") it starts ---
+
+GITHUB_CASES = [
+    # MatrixBuilder.cs lines 594-609: a filter number is written into the expression text with
+    # ExpressionUtility.ConvertToParseToken, "G15": 0.1234567890123456 becomes 0.123456789012346 and no
+    # longer equals the value it was copied from
+    pytest.param(
+        {"n": [0.1234567890123456, 0.5], "exclude": [{"n": 0.1234567890123456}, {"n": 0.5}]},
+        [({"n": 0.1234567890123456}, "t (0.123456789012346)")],
+        id="filter-number-15-digits",
+    ),
+    pytest.param(
+        {"id": [12345678901234567], "exclude": [{"id": 12345678901234567}]},
+        [({"id": 12345678901234567}, "t (1.23456789012346E+16)")],
+        id="filter-integer-15-digits",
+    ),
+    # ... while a string holding the 15-digit text equals it (EvaluationResult.CoerceTypes, lines 385-390);
+    # nothing is left, so the job runs once (WorkflowTemplateEvaluator.EvaluateStrategy, lines 166-196)
+    pytest.param(
+        {"n": ["0.123456789012346"], "exclude": [{"n": 0.1234567890123456}]},
+        [({}, "t")],
+        id="filter-number-equals-its-text",
+    ),
+    # ExpressionUtility.ParseNumber: hex text is an Int32, so "0xFFFFFFFF" equals -1
+    pytest.param(
+        {"mask": [-1, 1], "exclude": [{"mask": "0xFFFFFFFF"}]}, [({"mask": 1}, "t (1)")], id="hex-text"
+    ),
+    # CoerceTypes lines 391-402: null becomes 0, and so do '' and '0'
+    pytest.param(
+        {"v": ["", "0", "x", None], "exclude": [{"v": None}]}, [({"v": "x"}, "t (x)")], id="null-filter"
+    ),
+    # a boolean becomes 1 or 0, the string 'true' NaN: true == 'true' is false
+    pytest.param(
+        {"flag": [True, "true", 1], "exclude": [{"flag": True}]},
+        [({"flag": "true"}, "t (true)")],
+        id="boolean-filter",
+    ),
+    # MatrixFilter (lines 527-556): an entry without leaves makes no expression and matches everything
+    pytest.param({"os": ["a", "b"], "exclude": [{"os": []}]}, [({}, "t")], id="filter-without-leaves"),
+    # SequenceState (lines 667-682): list positions are indexes, cfg[1] == 'C' ignoring case
+    pytest.param(
+        {"cfg": [["a", "b"], ["a", "c"]], "exclude": [{"cfg": ["A", "C"]}]},
+        [({"cfg": ["a", "b"]}, "t (a, b)")],
+        id="filter-through-a-list",
+    ),
+    # MatrixInclude (lines 249-260): vector keys are found ignoring case; a later value replaces an earlier
+    # one under the first spelling (DictionaryExpressionData's indexer)
+    pytest.param(
+        {"os": ["linux"], "include": [{"OS": "LINUX", "Extra": 1}, {"extra": 2}]},
+        [({"os": "linux", "Extra": 2}, "t (linux)")],
+        id="include-keys-ignore-case",
+    ),
+    # GetUnmatchedVectors (lines 353-377): an entry of its own, vector keys first, as the entry spells them
+    pytest.param(
+        {"os": ["linux"], "include": [{"extra": 1, "OS": "mac"}]},
+        [({"os": "linux"}, "t (linux)"), ({"OS": "mac", "extra": 1}, "t (mac, 1)")],
+        id="include-of-its-own",
+    ),
+    # CreateConfiguration (lines 189-205): values depth first, keys left out, "G15" numbers (-0 stays),
+    # true/false, and nothing for null or ''
+    pytest.param(
+        {"a": [{"x": 1.0, "y": [True, None, ""], "z": -0.0}]},
+        [({"a": {"x": 1.0, "y": [True, None, ""], "z": -0.0}}, "t (1, true, -0)")],
+        id="display-name-segments",
+    ),
+    # JobNameBuilder.Build: over 100 UTF-16 code units, the first 97 and "..."; the cut splits the emoji,
+    # whose first half no encoder can write
+    pytest.param(
+        {"s": ["x" * 93 + "\U0001f600zz"]},
+        [({"s": "x" * 93 + "\U0001f600zz"}, "t (" + "x" * 93 + "\ufffd...")],
+        id="display-name-cut",
+    ),
+]
+
+
+@pytest.mark.parametrize(("matrix", "runs"), GITHUB_CASES)
+def test_github_rules(matrix: dict[str, Any], runs: list[tuple[dict[str, Any], str]]) -> None:
+    legs = expand_matrix_legs(matrix, job="t")
+    assert [(list(leg.matrix.items()), leg.display_name("t")) for leg in legs] == [
+        (list(expected.items()), name) for expected, name in runs
+    ]
+
+
 # --- errors ---
 
 
@@ -242,7 +332,7 @@ def test_empty_vector() -> None:
 
 @pytest.mark.parametrize(
     ("value", "described"),
-    [("ubuntu-latest", "a string ('ubuntu-latest')"), (3.12, "a number (3.12)"), (None, "nothing (null)")],
+    [("ubuntu-latest", "the string 'ubuntu-latest'"), (3.12, "the number 3.12"), (None, "nothing (null)")],
 )
 def test_vector_must_be_a_list(value: Any, described: str) -> None:
     with pytest.raises(
@@ -255,9 +345,9 @@ def test_vector_must_be_a_list(value: Any, described: str) -> None:
 def test_too_many_jobs() -> None:
     with pytest.raises(MatrixError) as info:
         expand_matrix({"a": list(range(20)), "b": list(range(15))}, job="test")
-    assert (
-        str(info.value)
-        == "job 'test': the matrix yields 300 jobs; GitHub allows at most 256 per workflow run"
+    assert str(info.value) == (
+        "job 'test': the matrix yields 300 jobs; GitHub allows at most 256 per workflow run; "
+        "exclude combinations or split the matrix over several jobs"
     )
 
 
@@ -272,9 +362,37 @@ def test_excludes_count_before_the_limit() -> None:
     assert len(expand_matrix(matrix)) == 16 * 15
 
 
-def test_huge_cross_product_is_refused_without_walking_it() -> None:
-    with pytest.raises(MatrixError, match="cross product has 1,000,000,000 combinations"):
+def test_huge_cross_product_is_counted_without_walking_it() -> None:
+    with pytest.raises(MatrixError, match="yields 1,000,000,000 jobs"):
         expand_matrix({k: list(range(1000)) for k in "abc"}, job="test")
+
+
+def test_cross_product_past_int32_is_refused_before_exclude() -> None:
+    # MatrixBuilder.Build (lines 122-135) multiplies the vector lengths in a `checked` Int32
+    matrix: dict[str, Any] = {k: list(range(100)) for k in "abcde"}
+    matrix["exclude"] = [{"a": a} for a in range(1, 100)]
+    with pytest.raises(
+        MatrixError, match="cross product has 10,000,000,000 combinations; GitHub counts them"
+    ):
+        expand_matrix(matrix, job="test")
+    del matrix["e"]  # 100**4 fits: exclude then leaves 100**3
+    with pytest.raises(MatrixError, match="yields 1,000,000 jobs"):
+        expand_matrix(matrix, job="test")
+
+
+def test_the_limit_counts_what_exclude_and_include_leave() -> None:
+    # GitHub counts configurations after exclude and include: 2**17 combinations cut to 256 are valid
+    matrix: dict[str, Any] = {f"v{i}": [0, 1] for i in range(17)}
+    matrix["exclude"] = [{f"v{i}": 1} for i in range(9)]
+    legs = expand_matrix_legs(matrix)
+    assert len(legs) == 256
+    assert legs[1].matrix == {**{f"v{i}": 0 for i in range(16)}, "v16": 1}
+    matrix["include"] = [{"v8": 1}]  # matches only removed combinations: a job of its own, the 257th
+    with pytest.raises(MatrixError, match="yields 257 jobs"):
+        expand_matrix(matrix)
+    matrix["exclude"] = matrix["exclude"][:8]  # 512 kept, and the include entry now extends half of them
+    with pytest.raises(MatrixError, match="yields 512 jobs"):
+        expand_matrix(matrix)
 
 
 @pytest.mark.parametrize(

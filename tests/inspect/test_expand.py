@@ -82,6 +82,28 @@ def test_node_matrix_with_object_values() -> None:
     assert jobs_of(result, "publish") == [({}, "ubuntu-22.04")]
 
 
+def test_numpy_style_list_values_and_runner_expressions() -> None:
+    result = expand_workflow_files(["numpy-wheels.yml"])
+    assert result.problems == []
+    # buildplat (5) x python (3) = 15; each exclude names a whole list value, compared item by item
+    # (MatrixBuilder MatrixFilter), and removes one combination: 12 remain. runs-on is buildplat[0].
+    runners = [row["runs_on"] for row in result.rows if row["job"] == "build_wheels"]
+    assert runners == ["ubuntu-22.04"] * 5 + ["macos-13"] * 3 + ["macos-14"] * 2 + ["windows-2019"] * 2
+    # display names: the list's items, the empty one adding nothing
+    assert names_of(result, "build_wheels")[:2] == [
+        "build_wheels (ubuntu-22.04, manylinux_x86_64, cp311)",
+        "build_wheels (ubuntu-22.04, manylinux_x86_64, cp312)",
+    ]
+    assert names_of(result, "build_wheels")[-1] == "build_wheels (windows-2019, win_amd64, cp312)"
+    # startsWith, && and || and format(), all decided by the matrix
+    assert jobs_of(result, "tests") == [
+        ({"os": "ubuntu", "shard": 1}, "ubuntu-24.04"),
+        ({"os": "ubuntu", "shard": 2}, "ubuntu-24.04"),
+        ({"os": "windows", "shard": 1}, "windows-2022"),
+        ({"os": "windows", "shard": 2}, "windows-2022"),
+    ]
+
+
 def test_reusable_workflow_jobs_have_no_runner() -> None:
     result = expand_workflow_files(["reusable-calls.yml"])
     # the called workflow's matrix still expands: target has 2 values
@@ -191,51 +213,186 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+MATRIX_WORKFLOW = (
+    "jobs:\n"
+    "  build:\n"
+    "    runs-on: {runs_on}\n"
+    "    strategy:\n"
+    "      matrix:\n"
+    "        os: [linux, mac]\n"
+    "        n: [2.0]\n"
+    "        cfg: [{{group: g1, labels: fast}}]\n"
+)
+
+
+# runs-on -> the runner of each of the two job runs (os linux, then mac); the expressions are GitHub's
+# (see tests/github/test_expressions.py), the runs-on forms WorkflowTemplateConverter.ConvertToRunsOn's
 @pytest.mark.parametrize(
     ("runs_on", "expected"),
     [
         ("${{ matrix.os }}", ["linux", "mac"]),
         ("${{matrix.os}}", ["linux", "mac"]),
         ("'${{   matrix.os   }}'", ["linux", "mac"]),
-        ("${{ matrix.OS }}", ["linux", "mac"]),  # contexts ignore case
+        ("${{ matrix.OS }}", ["linux", "mac"]),  # contexts and properties ignore case
+        ("${{ MATRIX['Os'] }}", ["linux", "mac"]),
         ("big-${{ matrix.os }}-${{ matrix.n }}", ["big-linux-2", "big-mac-2"]),  # 2.0 prints as 2
         ("${{ matrix.cfg.labels }}", ["fast", "fast"]),
-        ("${{ matrix.missing }}", ["${{ matrix.missing }}"] * 2),  # not in the matrix: kept as written
-        ("${{ inputs.runner }}", ["${{ inputs.runner }}"] * 2),
+        ("${{ matrix.missing || 'fallback' }}", ["fallback", "fallback"]),
+        ("${{ matrix.os == 'LINUX' && 'big' || 'small' }}", ["big", "small"]),
+        ("${{ format('{0}-{1}', matrix.os, strategy.job-index) }}", ["linux-0", "mac-1"]),
+        (
+            "${{ strategy.job-total }}-${{ strategy.max-parallel }}-${{ strategy.fail-fast }}",
+            ["2-2-true"] * 2,
+        ),
         ("${{ matrix.cfg }}", ["group=g1,labels=fast"] * 2),  # a whole runs-on mapping from the matrix
+        ('${{ fromJSON(\'["self-hosted", "gpu"]\') }}', ["self-hosted,gpu"] * 2),
         ("[self-hosted, '${{ matrix.os }}']", ["self-hosted,linux", "self-hosted,mac"]),
+        ("[self-hosted, 3]", ["self-hosted,3"] * 2),  # a number label is read as its text
         (
             "{group: 'pool-${{ matrix.os }}', labels: x64}",
             ["group=pool-linux,labels=x64", "group=pool-mac,labels=x64"],
         ),
     ],
 )
-def test_runs_on_substitution(in_tmp: Path, runs_on: str, expected: list[str]) -> None:
-    name = write(
-        in_tmp,
-        "jobs:\n"
-        "  build:\n"
-        f"    runs-on: {runs_on}\n"
-        "    strategy:\n"
-        "      matrix:\n"
-        "        os: [linux, mac]\n"
-        "        n: [2.0]\n"
-        "        cfg: [{group: g1, labels: fast}]\n",
-    )
-    assert [row["runs_on"] for row in expand_workflow_files([name]).rows] == expected
+def test_runs_on_is_evaluated_for_each_run(in_tmp: Path, runs_on: str, expected: list[str]) -> None:
+    name = write(in_tmp, MATRIX_WORKFLOW.format(runs_on=runs_on))
+    result = expand_workflow_files([name])
+    assert [row["runs_on"] for row in result.rows] == expected
+    assert result.problems == []
 
 
-def test_everything_excluded_is_a_problem(in_tmp: Path) -> None:
+@pytest.mark.parametrize(
+    ("runs_on", "expected", "reads"),
+    [
+        ("${{ inputs.runner }}", ["${{ inputs.runner }}"] * 2, "inputs"),
+        (
+            "${{ matrix.os }}-${{ vars.SUFFIX }}",
+            ["linux-${{ vars.SUFFIX }}", "mac-${{ vars.SUFFIX }}"],
+            "vars",
+        ),
+        ("[self-hosted, '${{ github.repository }}']", ["self-hosted,${{ github.repository }}"] * 2, "github"),
+    ],
+)
+def test_runs_on_only_github_knows_is_shown_as_written(
+    in_tmp: Path, runs_on: str, expected: list[str], reads: str
+) -> None:
+    name = write(in_tmp, MATRIX_WORKFLOW.format(runs_on=runs_on))
+    result = expand_workflow_files([name])
+    assert [row["runs_on"] for row in result.rows] == expected
+    assert result.problems == [
+        f"ci.yml: job 'build': runs-on is not statically known (it reads {reads}); shown as written"
+    ]
+
+
+def test_runs_on_known_when_a_short_circuit_decides(in_tmp: Path) -> None:
+    # Or.cs stops at the first truthy operand: github.ref is never read
+    name = write(in_tmp, MATRIX_WORKFLOW.format(runs_on="${{ matrix.os || github.ref }}"))
+    result = expand_workflow_files([name])
+    assert [row["runs_on"] for row in result.rows] == ["linux", "mac"]
+    assert result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("runs_on", "message"),
+    [
+        (
+            "${{ matrix.missing }}",
+            "ci.yml: jobs.build.runs-on: is empty once '${{ matrix.missing }}' is evaluated; name a runner",
+        ),
+        ("${{ matrix.os == }}", "ci.yml: jobs.build.runs-on: Unexpected end of expression: '=='"),
+        ("${{ env.RUNNER }}", "ci.yml: jobs.build.runs-on: Unrecognized named-value: 'env'"),
+        ("${{ hashFiles('x') }}", "ci.yml: jobs.build.runs-on: Unrecognized function: 'hashFiles'"),
+        ("[a, [b]]", "ci.yml: jobs.build.runs-on: a runner label must be text, got a list"),
+        (
+            "{group: g, label: x}",
+            "ci.yml: jobs.build.runs-on: unknown key 'label'; GitHub allows group and labels",
+        ),
+    ],
+)
+def test_runs_on_github_refuses(in_tmp: Path, runs_on: str, message: str) -> None:
+    name = write(in_tmp, MATRIX_WORKFLOW.format(runs_on=runs_on))
+    with pytest.raises(InputFileError) as info:
+        expand_workflow_files([name])
+    assert str(info.value).startswith(message)
+
+
+def test_everything_excluded_runs_the_job_once(in_tmp: Path) -> None:
+    # WorkflowTemplateEvaluator.EvaluateStrategy (lines 166-196): one run, matrix null, the job's own name
     name = write(
         in_tmp,
-        "jobs:\n  t:\n    runs-on: x\n    strategy:\n      matrix:\n        os: [a]\n"
+        "jobs:\n  t:\n    runs-on: ${{ matrix.os || 'x' }}\n    strategy:\n      matrix:\n        os: [a]\n"
         "        exclude: [{os: A}]\n",
     )
     result = expand_workflow_files([name])
-    assert result.rows == []
-    assert result.problems == [
-        "ci.yml: job 't': exclude removes every matrix combination, so the matrix yields no jobs"
+    assert result.rows == [{"workflow": "ci.yml", "job": "t", "matrix": {}, "runs_on": "x"}]
+    assert result.names == ["t"]
+    assert result.problems == []
+
+
+def test_strategy_context_of_a_run_without_matrix(in_tmp: Path) -> None:
+    # EvaluateStrategy: job-index 0, job-total 1, max-parallel 1, fail-fast as written
+    runs_on = "${{ strategy.job-index }}-${{ strategy.job-total }}-${{ strategy.max-parallel }}"
+    runs_on += "-${{ strategy.fail-fast }}"
+    name = write(in_tmp, f"jobs:\n  t:\n    runs-on: {runs_on}\n    strategy:\n      fail-fast: false\n")
+    assert [row["runs_on"] for row in expand_workflow_files([name]).rows] == ["0-1-1-false"]
+
+
+def test_strategy_context_max_parallel(in_tmp: Path) -> None:
+    # ConvertToStrategy (WorkflowTemplateConverter.cs lines 1005-1040): max-parallel as written when above 0
+    name = write(
+        in_tmp,
+        "jobs:\n  t:\n    runs-on: r${{ strategy.max-parallel }}\n    strategy:\n      max-parallel: 1.9\n"
+        "      matrix:\n        os: [a, b, c]\n",
+    )
+    assert [row["runs_on"] for row in expand_workflow_files([name]).rows] == ["r1"] * 3
+
+
+def test_statically_known_strategy_expressions_are_evaluated(in_tmp: Path) -> None:
+    name = write(
+        in_tmp,
+        "jobs:\n"
+        "  t:\n"
+        "    runs-on: ${{ matrix.os }}\n"
+        "    strategy:\n"
+        "      matrix:\n"
+        '        os: ${{ fromJSON(\'["a", "b"]\') }}\n'
+        "        ${{ 'n' }}: ['${{ 1 }}']\n"
+        "  u:\n"
+        "    runs-on: x\n"
+        "    strategy: >-\n"
+        '      ${{ fromJSON(\'{"matrix": {"v": [1, 2]}}\') }}\n',
+    )
+    result = expand_workflow_files([name])
+    assert [(row["job"], row["matrix"]) for row in result.rows] == [
+        ("t", {"os": "a", "n": 1}),
+        ("t", {"os": "b", "n": 1}),
+        ("u", {"v": 1}),
+        ("u", {"v": 2}),
     ]
+    assert result.problems == []
+
+
+def test_keys_that_are_not_strings(in_tmp: Path) -> None:
+    # TemplateReader: 1 and true are two keys, 3.10 is "3.1"; the JSON keeps them as text
+    name = write(
+        in_tmp, "jobs:\n  t:\n    runs-on: x\n    strategy:\n      matrix: {1: [a], true: [b], 3.10: [c]}\n"
+    )
+    rows = json.loads(format_json(expand_workflow_files([name])))
+    assert [list(row["matrix"].items()) for row in rows] == [[("1", "a"), ("true", "b"), ("3.1", "c")]]
+
+
+def test_json_is_valid_for_infinity_and_nan(in_tmp: Path) -> None:
+    name = write(
+        in_tmp, "jobs:\n  t:\n    runs-on: x\n    strategy:\n      matrix:\n        n: [.inf, -.inf, .nan]\n"
+    )
+    result = expand_workflow_files([name])
+    assert result.names == ["t (Infinity)", "t (-Infinity)", "t (NaN)"]
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    rows = json.loads(format_json(result), parse_constant=refuse)
+    assert [row["matrix"] for row in rows] == [{"n": "Infinity"}, {"n": "-Infinity"}, {"n": "NaN"}]
 
 
 def test_strategy_expression_is_a_problem(in_tmp: Path) -> None:
@@ -264,9 +421,21 @@ def test_strategy_without_matrix(in_tmp: Path) -> None:
         ("jobs:\n  build:\n    steps: []\n", "ci.yml: jobs.build: runs-on is missing"),
         ("jobs:\n  build:\n    runs-on:\n", "ci.yml: jobs.build.runs-on: is empty"),
         (
+            "jobs:\n  build:\n    runs-on: x\n    strategy: {fail-fast: 'no'}\n",
+            "ci.yml: jobs.build.strategy.fail-fast: expected true or false, got the string 'no'",
+        ),
+        (
+            "jobs:\n  build:\n    runs-on: x\n    strategy: {max-parallel: two}\n",
+            "ci.yml: jobs.build.strategy.max-parallel: expected a number, got the string 'two'",
+        ),
+        (
+            "jobs:\n  build:\n    runs-on: x\n    strategy: {matrix: {os: [a]}, Matrix: {}}\n",
+            "ci.yml: line 4, column 35: duplicate key 'Matrix' (GitHub ignores case: it is 'matrix' of",
+        ),
+        (
             "jobs:\n  build:\n    runs-on: x\n    strategy: fast\n",
             "ci.yml: jobs.build.strategy: expected a mapping (matrix, fail-fast, max-parallel), "
-            "got a string ('fast')",
+            "got the string 'fast'",
         ),
     ],
 )

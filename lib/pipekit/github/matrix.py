@@ -1,159 +1,214 @@
-"""Expand a job's ``strategy.matrix`` into its combinations exactly the way GitHub does.
+"""Expand a job's ``strategy.matrix`` into the job runs GitHub starts, with GitHub's display names.
 
-The rules follow GitHub's workflow parser (its MatrixBuilder), which the documentation describes:
+The rules are those of GitHub's workflow parser (actions/runner src/Sdk/WorkflowParser):
 
-* the base matrix is the cross product of the vectors in the order they are written, the first vector
-  varying slowest;
-* an ``exclude`` entry removes every base combination it matches (a partial match is enough);
-* an ``include`` entry is matched against the ORIGINAL values of each remaining combination only: its keys
-  that are vectors act as a filter, its other keys are added to every combination the filter matches
-  (a later entry overwrites what an earlier entry added); an entry that matches nothing becomes a new
-  combination, appended after the base ones.
-
-Include and exclude filters compare leaf by leaf with GitHub's expression ``==``: strings ignore case,
-a number equals a string that parses to it (``3.10`` in YAML is the number 3.1, which equals ``"3.10"``),
-and a filter on an object value matches when the keys it names match.
+* WorkflowTemplateConverter.ConvertToStrategy (lines 855-990 of WorkflowTemplateConverter.cs): the matrix is
+  a mapping; ``include`` and ``exclude`` are lists of mappings and every other key is a vector, a non-empty
+  list; there must be a vector or an include entry.
+* MatrixBuilder.Build (MatrixBuilder.cs lines 116-176): the cross product of the vectors in the order
+  written, the first varying slowest; an exclude entry removes every combination it matches; each kept
+  combination gets the non-vector values of every include entry whose vector values match it (a later entry
+  overwrites what an earlier one added); an include entry that matches no kept combination becomes one of
+  its own, its vector keys first (lines 353-377). Matching is matrix_filters'; the walk, matrix_product's.
+* WorkflowTemplateEvaluator.EvaluateStrategy (lines 166-196): when no combination is left, the job still
+  runs once, with a null matrix.
+* MatrixBuilder.CreateConfiguration (lines 178-227) and JobNameBuilder.cs: the display name.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 import math
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pipekit.errors import MatrixError
+from pipekit.github.expressions import find_expression, is_expression
+from pipekit.github.matrix_filters import Filter, compile_filter, vector_position
+from pipekit.github.matrix_product import MAX_STATES, KeptCombinations
+from pipekit.github.values import INT32_MAX, find_key, is_primitive, kind_of, number_text, to_text
+from pipekit.wording import describe
 
-MAX_JOBS = 256  # GitHub's limit on the jobs one matrix may generate in a workflow run
-MAX_PRODUCT = MAX_JOBS * MAX_JOBS  # we refuse to walk a larger cross product: it cannot be a real design
-MAX_NAME_LENGTH = 100  # GitHub truncates job display names to this many characters
-
-_Path = tuple[str | int, ...]
-_Leaf = tuple[_Path, Any]
+MAX_JOBS = 256  # GitHub's limit on the jobs one matrix may start, counted after exclude and include
+MAX_NAME_LENGTH = 100  # JobNameBuilder: longer display names are cut to 97 characters and "..."
 
 
 @dataclass(frozen=True)
 class MatrixLeg:
-    """One combination of a matrix, and which of its keys GitHub shows in the job's display name."""
+    """One job run of a matrix: its matrix values, and which of its keys GitHub shows in the display name."""
 
     matrix: dict[str, Any]
-    name_keys: tuple[str, ...]  # the vectors for a base combination; every key for an appended include
+    name_keys: tuple[str, ...]  # the vectors for a combination of the product; every key for an include's own
 
     def display_name(self, job: str) -> str:
-        """``test (3.11, ubuntu-latest)``: values added by ``include`` to a base combination are not shown."""
-        segments: list[str] = []
-        for key in self.name_keys:
-            segments.extend(_name_segments(self.matrix[key]))
+        """GitHub's display name, ``test (3.11, ubuntu-latest)``: the values of `name_keys` depth first, so
+        values include adds to a combination are not shown; null and empty values add nothing."""
+        segments = [segment for key in self.name_keys for segment in _name_segments(self.matrix[key])]
         name = f"{job} ({', '.join(segments)})" if segments else job
-        if len(name) > MAX_NAME_LENGTH:
-            name = name[: MAX_NAME_LENGTH - 3] + "..."
-        return name
+        return _truncated(name)
 
 
-def is_expression(value: Any) -> bool:
-    """True for a string holding a ``${{ }}`` expression, which only GitHub can evaluate."""
-    return isinstance(value, str) and "${{" in value
-
-
-def expand_matrix(matrix: Mapping[str, Any], *, job: str = "job") -> list[dict[str, Any]]:
-    """The combinations of `matrix` in GitHub's order, each a dict with keys in GitHub's order.
+def expand_matrix(matrix: Any, *, job: str = "job") -> list[dict[str, Any]]:
+    """The matrix's combinations in GitHub's order (MatrixBuilder.Build), each a dict with keys in GitHub's
+    order; empty when exclude removes every one.
 
     Raises MatrixError (naming `job` and the key path) for anything GitHub would reject, for more than
-    MAX_JOBS combinations, and for expressions ("not statically expandable": we never guess their value).
+    MAX_JOBS combinations, and for ``${{ }}`` expressions ("not statically expandable": never guessed).
     """
-    return [leg.matrix for leg in expand_matrix_legs(matrix, job=job)]
+    return [leg.matrix for leg in _configurations(matrix, job)]
 
 
-def expand_matrix_legs(matrix: Mapping[str, Any], *, job: str = "job") -> list[MatrixLeg]:
-    """Like `expand_matrix`, keeping what is needed for GitHub's job display names."""
+def expand_matrix_legs(matrix: Any, *, job: str = "job") -> list[MatrixLeg]:
+    """The job runs GitHub starts for `matrix`, never none: when exclude removes every combination, the job
+    runs once with an empty matrix (see `expand_matrix` for the errors)."""
+    return _configurations(matrix, job) or [MatrixLeg({}, ())]
+
+
+@dataclass(frozen=True)
+class _Include:
+    filter: Filter  # the conditions of the entry's vector keys
+    filter_values: dict[str, Any]  # the entry's vector keys, in entry order
+    extra: dict[str, Any]  # the entry's other keys, in entry order
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    names: list[str]  # the vectors, in the order written
+    values: list[list[Any]]  # their values
+    includes: list[_Include]
+    excludes: list[Filter]
+
+
+def _configurations(matrix: Any, job: str) -> list[MatrixLeg]:
+    """MatrixBuilder.Build: the job runs of the matrix, none when exclude removes every combination."""
+    parsed = _parse_matrix(matrix, job)
+    kept = _kept_combinations(parsed, job)
+    legs: list[MatrixLeg] = []
+    matched = [False] * len(parsed.includes)
+    for positions in kept.walk() if parsed.values else iter(()):
+        chosen = [vector[position] for vector, position in zip(parsed.values, positions, strict=True)]
+        extra: dict[str, Any] = {}
+        for index, include in enumerate(parsed.includes):
+            if all(include.filter.holds(vector, value) for vector, value in enumerate(chosen)):
+                matched[index] = True
+                for key, value in include.extra.items():
+                    _set_ignoring_case(extra, key, value)
+        combination = dict(zip(parsed.names, chosen, strict=True))
+        legs.append(MatrixLeg(copy.deepcopy({**combination, **extra}), name_keys=tuple(parsed.names)))
+    for include, was_matched in zip(parsed.includes, matched, strict=True):
+        if not was_matched:
+            appended = copy.deepcopy({**include.filter_values, **include.extra})
+            legs.append(MatrixLeg(appended, name_keys=tuple(appended)))
+    if len(legs) > MAX_JOBS:
+        raise _too_many(job, f"{len(legs):,}")
+    return legs
+
+
+def _parse_matrix(matrix: Any, job: str) -> _Matrix:
+    """The vectors, include and exclude entries, refusing what ConvertToStrategy and MatrixBuilder refuse."""
     where = f"job {job!r}: strategy.matrix"
     if is_expression(matrix):
         raise MatrixError(f"{where} is a ${{{{ }}}} expression: not statically expandable")
     if not isinstance(matrix, Mapping):
-        raise MatrixError(f"{where} must be a mapping of vectors (key: [values]), got {_describe(matrix)}")
-    expression_at = _find_expression(matrix, "strategy.matrix")
+        raise MatrixError(f"{where} must be a mapping of vectors (key: [values]), got {describe(matrix)}")
+    expression_at = find_expression(matrix, "strategy.matrix")
     if expression_at is not None:
         raise MatrixError(
             f"job {job!r}: {expression_at} is a ${{{{ }}}} expression: not statically expandable"
         )
     _check_keys(matrix, where)
-
-    vectors: dict[str, list[Any]] = {}
-    includes: list[_Include] = []
-    excludes: list[list[_Leaf]] = []
-    for key, value in matrix.items():
-        if key not in ("include", "exclude"):
-            vectors[key] = _parse_vector(value, f"{where}.{key}")
+    vectors = {
+        key: _parse_vector(value, f"{where}.{key}")
+        for key, value in matrix.items()
+        if key not in ("include", "exclude")
+    }
+    names = list(vectors)
     # include and exclude may be written before the vectors: read them once every vector is known
-    if "include" in matrix:
-        includes = [
-            _parse_include(entry, vectors) for entry in _entries(matrix["include"], f"{where}.include")
-        ]
-    if "exclude" in matrix:
-        excludes = [
-            _parse_exclude(entry, f"{where}.exclude[{i}]", vectors)
-            for i, entry in enumerate(_entries(matrix["exclude"], f"{where}.exclude"))
-        ]
+    includes = [_parse_include(entry, names) for entry in _entries(matrix, "include", where)]
+    excludes = [
+        _parse_exclude(entry, f"{where}.exclude[{index}]", names)
+        for index, entry in enumerate(_entries(matrix, "exclude", where))
+    ]
     if not vectors and not includes:
         raise MatrixError(
             f"{where} has no vectors and no include entries; GitHub needs at least one, "
             "e.g. os: [ubuntu-latest]"
         )
+    return _Matrix(names, list(vectors.values()), includes, excludes)
 
-    product_size = math.prod(len(values) for values in vectors.values()) if vectors else 0
-    if product_size > MAX_PRODUCT:
+
+def _kept_combinations(matrix: _Matrix, job: str) -> KeptCombinations:
+    """The combinations exclude keeps, counted; refused past the limits GitHub applies to them."""
+    product = math.prod(len(vector) for vector in matrix.values) if matrix.values else 0
+    if product > INT32_MAX:
+        # MatrixBuilder.Build multiplies the vector lengths in a `checked` Int32 (lines 122-135)
         raise MatrixError(
-            f"job {job!r}: the matrix cross product has {product_size:,} combinations before exclude; "
-            f"GitHub allows at most {MAX_JOBS} jobs per workflow run"
+            f"job {job!r}: the matrix cross product has {product:,} combinations; GitHub counts them in a "
+            f"32-bit integer, which fails past {INT32_MAX:,} before exclude is applied; use fewer values"
         )
-
-    keys = tuple(vectors)
-    legs: list[MatrixLeg] = []
-    matched = [False] * len(includes)
-    kept = 0
-    # without vectors there is no cross product at all (itertools would yield one empty combination)
-    for values in itertools.product(*vectors.values()) if vectors else ():
-        combination = dict(zip(keys, values, strict=True))
-        if any(_matches(leaves, combination) for leaves in excludes):
-            continue
-        extra: dict[str, Any] = {}
-        for index, include in enumerate(includes):
-            if _matches(include.filter, combination):
-                matched[index] = True
-                for extra_key, extra_value in include.extra.items():
-                    _set_ignoring_case(extra, extra_key, extra_value)
-        kept += 1
-        if kept <= MAX_JOBS:  # past the limit we only count, for the error message
-            legs.append(MatrixLeg(copy.deepcopy({**combination, **extra}), name_keys=keys))
-    for index, include in enumerate(includes):
-        if not matched[index]:
-            appended = copy.deepcopy({**include.filter_values, **include.extra})
-            legs.append(MatrixLeg(appended, name_keys=tuple(appended)))
-    total = kept + matched.count(False)
-    if total > MAX_JOBS:
+    excludes = matrix.excludes
+    kept = KeptCombinations(
+        _removal_masks(excludes, matrix.values), [exclude.last_position for exclude in excludes]
+    )
+    kept_count = kept.count() if matrix.values else 0
+    if kept_count is None:
         raise MatrixError(
-            f"job {job!r}: the matrix yields {total} jobs; GitHub allows at most {MAX_JOBS} per workflow run"
+            f"job {job!r}: strategy.matrix: its exclude entries are too intricate to count here (over "
+            f"{MAX_STATES:,} partial combinations): not statically expandable"
         )
-    return legs
+    if kept_count > MAX_JOBS:
+        raise _too_many(job, _job_count_text(kept, kept_count, matrix))
+    return kept
 
 
-@dataclass(frozen=True)
-class _Include:
-    filter: list[_Leaf]  # leaf comparisons on the vector keys of the entry
-    filter_values: dict[str, Any]  # the entry's vector keys, in entry order
-    extra: dict[str, Any]  # the entry's other keys, in entry order
+def _removal_masks(excludes: list[Filter], values: list[list[Any]]) -> list[list[int]]:
+    """For each vector and value, the exclude entries (as bits) whose conditions on that vector hold for the
+    value (all of them for an entry without a condition on the vector)."""
+    all_masks: list[list[int]] = []
+    for position, vector in enumerate(values):
+        masks = [0] * len(vector)
+        for entry, exclude in enumerate(excludes):
+            bit = 1 << entry
+            holds = exclude.holds_for_all(position, vector)
+            masks = [mask | bit if ok else mask for mask, ok in zip(masks, holds, strict=True)]
+        all_masks.append(masks)
+    return all_masks
 
 
-def _entries(value: Any, where: str) -> Iterator[Mapping[str, Any]]:
+def _job_count_text(kept: KeptCombinations, kept_count: int, matrix: _Matrix) -> str:
+    """The number of jobs when more than MAX_JOBS combinations are kept: those and the include entries
+    that match none of them."""
+    unmatched = 0
+    for include in matrix.includes:
+        allowed = [
+            [index for index, value in enumerate(vector) if include.filter.holds(position, value)]
+            for position, vector in enumerate(matrix.values)
+        ]
+        matching = kept.count(allowed)
+        if matching is None:
+            return f"at least {kept_count:,}"
+        unmatched += matching == 0
+    return f"{kept_count + unmatched:,}"
+
+
+def _too_many(job: str, count: str) -> MatrixError:
+    return MatrixError(
+        f"job {job!r}: the matrix yields {count} jobs; GitHub allows at most {MAX_JOBS} per workflow run; "
+        "exclude combinations or split the matrix over several jobs"
+    )
+
+
+def _entries(matrix: Mapping[str, Any], key: str, where: str) -> Iterator[Mapping[str, Any]]:
+    if key not in matrix:
+        return
+    value, where = matrix[key], f"{where}.{key}"
     if not isinstance(value, list):
-        raise MatrixError(f"{where} must be a list of mappings, got {_describe(value)}")
+        raise MatrixError(f"{where} must be a list of mappings, got {describe(value)}")
     for index, entry in enumerate(value):
         if not isinstance(entry, Mapping):
             raise MatrixError(
-                f"{where}[{index}] must be a mapping of matrix keys to values, got {_describe(entry)}"
+                f"{where}[{index}] must be a mapping of matrix keys to values, got {describe(entry)}"
             )
         if not entry:
             raise MatrixError(f"{where}[{index}] is empty; an entry needs at least one key: value")
@@ -163,251 +218,84 @@ def _entries(value: Any, where: str) -> Iterator[Mapping[str, Any]]:
 
 def _parse_vector(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
+        example = to_text(value) if is_primitive(value) and to_text(value) else "value1, value2"
         raise MatrixError(
-            f"{where} must be a list of values, got {_describe(value)}; "
-            f"write it as a list, e.g. [{_example(value)}]"
+            f"{where} must be a list of values, got {describe(value)}; write it as a list, e.g. [{example}]"
         )
     if not value:
         raise MatrixError(f"{where} is an empty list; a matrix vector needs at least one value")
     return value
 
 
-def _parse_include(entry: Mapping[str, Any], vectors: Mapping[str, Any]) -> _Include:
-    filter_values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for key, value in entry.items():
-        if _find_key(vectors, key) is not None:
-            filter_values[key] = value
-        else:
-            extra[key] = value
-    return _Include(filter=_leaves(filter_values, ()), filter_values=filter_values, extra=extra)
+def _parse_include(entry: Mapping[str, Any], names: list[str]) -> _Include:
+    # MatrixInclude: keys naming a vector filter, the others are added (MatrixBuilder.cs lines 242-271)
+    filter_values = {key: value for key, value in entry.items() if _names_vector(names, key)}
+    extra = {key: value for key, value in entry.items() if key not in filter_values}
+    return _Include(compile_filter(filter_values, names), filter_values, extra)
 
 
-def _parse_exclude(entry: Mapping[str, Any], where: str, vectors: Mapping[str, Any]) -> list[_Leaf]:
+def _parse_exclude(entry: Mapping[str, Any], where: str, names: list[str]) -> Filter:
     for key in entry:
-        if _find_key(vectors, key) is None:
-            known = ", ".join(vectors) or "none"
+        if not _names_vector(names, key):
+            known = ", ".join(names) or "none"
             raise MatrixError(
                 f"{where}.{key}: {key!r} is not a vector of the matrix (vectors: {known}); "
                 "GitHub rejects exclude keys that match no vector"
             )
-    return _leaves(entry, ())
+    return compile_filter(entry, names)
+
+
+def _names_vector(names: list[str], key: str) -> bool:
+    try:
+        vector_position(names, key)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_keys(mapping: Mapping[Any, Any], where: str) -> None:
-    seen: dict[str, str] = {}
+    seen: dict[str, None] = {}
     for key in mapping:
         if not isinstance(key, str):
             raise MatrixError(f"{where}: key {key!r} must be a string; quote it")
-        folded = key.casefold()
-        if folded in seen:
+        if not key:
+            raise MatrixError(f"{where}: a key is empty; GitHub needs a name for every matrix key")
+        found = find_key(seen, key)
+        if found is not None:
             raise MatrixError(
-                f"{where}: keys {seen[folded]!r} and {key!r} differ only in case; "
-                "GitHub treats them as one key"
+                f"{where}: keys {found!r} and {key!r} differ only in case; GitHub treats them as one key"
             )
-        seen[folded] = key
-
-
-def _find_expression(value: Any, path: str) -> str | None:
-    """Key path of the first ``${{ }}`` expression in `value` (keys included), or None."""
-    if is_expression(value):
-        return path
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if is_expression(key):
-                return f"{path} key {key!r}"
-            found = _find_expression(item, f"{path}.{key}")
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _find_expression(item, f"{path}[{index}]")
-            if found is not None:
-                return found
-    return None
-
-
-# --- filters: GitHub turns each leaf of an include/exclude entry into `matrix[path] == literal` ---
-
-
-def _leaves(value: Any, path: _Path) -> list[_Leaf]:
-    if isinstance(value, Mapping):
-        return [leaf for key, item in value.items() for leaf in _leaves(item, (*path, str(key)))]
-    if isinstance(value, list):
-        return [leaf for index, item in enumerate(value) for leaf in _leaves(item, (*path, index))]
-    return [(path, value)]
-
-
-def _matches(leaves: Sequence[_Leaf], combination: Mapping[str, Any]) -> bool:
-    # no leaves (e.g. an include entry without vector keys) matches every combination
-    return all(_loose_equal(_resolve(combination, path), literal) for path, literal in leaves)
-
-
-def _resolve(value: Any, path: _Path) -> Any:
-    for step in path:
-        if isinstance(value, Mapping):
-            name = step if isinstance(step, str) else _format_number(step)
-            found = _find_key(value, name)
-            value = value[found] if found is not None else None
-        elif isinstance(value, list):
-            number = float(step) if isinstance(step, int) else _to_number(step)
-            if math.isnan(number) or number < 0 or math.floor(number) >= len(value):
-                return None
-            value = value[math.floor(number)]
-        else:
-            return None
-    return value
-
-
-def _find_key(mapping: Mapping[Any, Any], name: str) -> Any:
-    """The key of `mapping` equal to `name` ignoring case (GitHub's dictionaries ignore case), or None."""
-    if name in mapping:
-        return name
-    for key in mapping:
-        if isinstance(key, str) and _equal_ignoring_case(key, name):
-            return key
-    return None
+        seen[key] = None
 
 
 def _set_ignoring_case(mapping: dict[str, Any], key: str, value: Any) -> None:
-    found = _find_key(mapping, key)
-    mapping[key if found is None else found] = value  # an existing key keeps its casing and position
+    # DictionaryExpressionData's indexer: an existing key keeps its spelling and place
+    found = find_key(mapping, key)
+    mapping[key if found is None else found] = value
 
 
-def _equal_ignoring_case(left: str, right: str) -> bool:
-    # .NET OrdinalIgnoreCase: character by character, so "ß" never equals "SS"
-    return len(left) == len(right) and all(
-        a == b or a.upper() == b.upper() for a, b in zip(left, right, strict=True)
-    )
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object"  # mappings and lists: only equal to themselves, never to a literal
-
-
-def _loose_equal(left: Any, right: Any) -> bool:
-    """GitHub's expression ``==``: JavaScript-like coercion, strings compared ignoring case."""
-    left_kind, right_kind = _kind(left), _kind(right)
-    while left_kind != right_kind:
-        if left_kind in ("boolean", "null") or (left_kind == "string" and right_kind == "number"):
-            left, left_kind = _to_number(left), "number"
-        elif right_kind in ("boolean", "null") or (right_kind == "string" and left_kind == "number"):
-            right, right_kind = _to_number(right), "number"
-        else:
-            return False
-    if left_kind == "null":
-        return True
-    if left_kind == "number":
-        return not (math.isnan(left) or math.isnan(right)) and float(left) == float(right)
-    if left_kind == "string":
-        return _equal_ignoring_case(left, right)
-    if left_kind == "boolean":
-        return bool(left == right)
-    return left is right
-
-
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _to_number(value: Any) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return _parse_number(value)
-    return math.nan
-
-
-def _parse_number(text: str) -> float:
-    """GitHub's string-to-number rule (JavaScript's Number()): '' is 0, junk is NaN, 0x/0o are 32-bit ints."""
-    text = text.strip()
-    if not text:
-        return 0.0
-    if _DECIMAL.fullmatch(text):
-        return float(text)
-    for prefix, base, digits in (("0x", 16, "0123456789abcdefABCDEF"), ("0o", 8, "01234567")):
-        body = text[2:]
-        if text.startswith(prefix) and body and all(c in digits for c in body):
-            number = int(body, base)
-            if number >= 2**32:
-                return math.nan
-            return float(number - 2**32 if number >= 2**31 else number)  # .NET reads them as two's complement
-    if text == "Infinity":
-        return math.inf
-    if text == "-Infinity":
-        return -math.inf
-    return math.nan
-
-
-# --- display names and text ---
-
-
-def _format_number(value: float) -> str:
-    """A number as GitHub prints it (.NET "G15"): 3.0 is "3", 1e20 is "1E+20"."""
-    number = float(value)
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    mantissa, _, exponent = format(number, ".15g").partition("e")
-    return f"{mantissa}E{exponent}" if exponent else mantissa
-
-
-def scalar_text(value: Any) -> str | None:
-    """A scalar matrix value as GitHub writes it into a string; None for mappings and lists."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        text = _format_number(value)
-        return "0" if text == "-0" else text
-    if isinstance(value, str):
-        return value
-    return None
+# --- display names ---
 
 
 def _name_segments(value: Any) -> Iterator[str]:
-    # depth first, values only; nulls and empty strings add nothing
+    """CreateConfiguration: the matrix traversed depth first, keys left out; each boolean, number and string
+    written as its ToString() ("G15" numbers, so -0 stays "-0") unless that is empty."""
     if isinstance(value, Mapping):
         for item in value.values():
             yield from _name_segments(item)
     elif isinstance(value, list):
         for item in value:
             yield from _name_segments(item)
-    elif value is not None:
-        text = _format_number(value) if _kind(value) == "number" else scalar_text(value)
-        if text:
-            yield text
+    elif kind_of(value) == "number":
+        yield number_text(value)
+    elif value is not None and to_text(value):
+        yield to_text(value)
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({'true' if value else 'false'})"
-    if isinstance(value, int | float):
-        return f"a number ({_format_number(value)})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
-def _example(value: Any) -> str:
-    text = scalar_text(value)
-    return text if text else "value1, value2"
+def _truncated(name: str) -> str:
+    """JobNameBuilder.Build: over 100 UTF-16 code units, the first 97 and "...". A cut through a character
+    outside the BMP leaves half of it, which no text encoding can hold: it is written as U+FFFD."""
+    units = name.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_NAME_LENGTH:
+        return name
+    return units[: 2 * (MAX_NAME_LENGTH - 3)].decode("utf-16-le", "replace") + "..."

@@ -1,30 +1,51 @@
-"""Inspect existing workflow files: every job, expanded into one row per matrix combination.
+"""Inspect existing workflow files: every job, expanded into one row per job run GitHub starts.
 
 A row is ``{"workflow": <path as given>, "job": <job id>, "matrix": {<combination>}, "runs_on": <text>}``;
 its JSON form (`format_json`) is a public interface, so keys and their order are fixed.
+
+Files are read as GitHub reads them (github.workflow_yaml), matrices expanded as GitHub expands them
+(github.matrix) and ``${{ }}`` in strategy and runs-on evaluated as far as the workflow alone decides
+(github.expressions). What only GitHub knows when the run starts (github, inputs, vars, needs) is never
+guessed: a matrix that depends on it skips its job, a runner label that depends on it is shown as written;
+both are reported in `problems`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from pipekit import yamlio
 from pipekit.errors import InputFileError, MatrixError
-from pipekit.github.expressions import substitute, whole_reference
-from pipekit.github.matrix import MatrixLeg, expand_matrix_legs, is_expression, scalar_text
+from pipekit.github.expression_evaluation import NotKnown
+from pipekit.github.expressions import (
+    RUNS_ON_CONTEXTS,
+    STRATEGY_CONTEXTS,
+    find_expression,
+    is_expression,
+    job_contexts,
+    resolve,
+    resolve_tree,
+)
+from pipekit.github.json_form import to_json_data
+from pipekit.github.matrix import MatrixLeg, expand_matrix_legs
+from pipekit.github.values import INT32_MAX, INT32_MIN, kind_of, to_text
+from pipekit.github.workflow_yaml import load_workflow
+from pipekit.wording import describe
 
 NOT_EXPANDABLE = "not statically expandable"
+NOT_KNOWN = "not statically known"
+STRATEGY_KEYS = ("fail-fast", "max-parallel", "matrix")  # WorkflowTemplateConverter.ConvertToStrategy
 
 
 @dataclass
 class ExpandResult:
-    """Rows in file order, then job order, then GitHub's combination order.
+    """Rows in file order, then job order, then GitHub's order of job runs.
 
-    `problems` lists jobs that were skipped (one line each, naming the file); `names` holds GitHub's
+    `problems` lists what could not be known (one line each, naming the file): jobs skipped because their
+    matrix is not statically expandable, and jobs whose runner is shown as written. `names` holds GitHub's
     display name of each row, in the same order as `rows`.
     """
 
@@ -36,14 +57,12 @@ class ExpandResult:
 def expand_workflow_files(paths: Sequence[str]) -> ExpandResult:
     """Expand every job of every workflow file in `paths`.
 
-    Raises InputFileError for a file that cannot be read or is not a workflow, and MatrixError (prefixed
-    with the file) for a matrix GitHub would reject. A matrix that holds ``${{ }}`` expressions is not
-    guessed at: the job is reported in `problems` and skipped.
+    Raises InputFileError for a file that cannot be read or that GitHub would refuse, and MatrixError
+    (prefixed with the file) for a matrix GitHub would reject.
     """
     result = ExpandResult()
     for path in paths:
-        workflow = yamlio.load_file(Path(path))
-        _expand_workflow(path, workflow, result)
+        _expand_workflow(path, load_workflow(path), result)
     return result
 
 
@@ -72,46 +91,52 @@ def format_text(result: ExpandResult) -> str:
 
 
 def format_json(result: ExpandResult) -> str:
-    """The rows as a JSON list, keys in insertion order."""
-    return json.dumps(result.rows, indent=2) + "\n"
+    """The rows as a JSON list, keys in insertion order; always valid JSON (see json_form.to_json_data)."""
+    rows = [{**row, "matrix": to_json_data(row["matrix"])} for row in result.rows]
+    return json.dumps(rows, indent=2, allow_nan=False) + "\n"
 
 
 def _expand_workflow(path: str, workflow: Any, result: ExpandResult) -> None:
     if not isinstance(workflow, Mapping):
-        raise InputFileError(f"{path}: expected a workflow mapping (on:, jobs:), got {_describe(workflow)}")
+        raise InputFileError(f"{path}: expected a workflow mapping (on:, jobs:), got {describe(workflow)}")
     if "jobs" not in workflow:
         raise InputFileError(f"{path}: no jobs mapping; a workflow lists its jobs under jobs:")
     jobs = workflow["jobs"]
     if not isinstance(jobs, Mapping):
-        raise InputFileError(f"{path}: jobs: expected a mapping of job ids to jobs, got {_describe(jobs)}")
-    for raw_id, job in jobs.items():
-        job_id = str(raw_id)
+        raise InputFileError(f"{path}: jobs: expected a mapping of job ids to jobs, got {describe(jobs)}")
+    for job_id, job in jobs.items():
         where = f"{path}: jobs.{job_id}"
         if not isinstance(job, Mapping):
-            raise InputFileError(f"{where}: expected a mapping with runs-on or uses, got {_describe(job)}")
+            raise InputFileError(f"{where}: expected a mapping with runs-on or uses, got {describe(job)}")
         if "uses" not in job and "runs-on" not in job:
             raise InputFileError(
                 f"{where}: runs-on is missing; a job needs runs-on (or uses: for a reusable workflow)"
             )
-        legs = _job_legs(path, job_id, job, result)
-        if legs is None:
+        runs = _job_runs(path, job_id, job, result)
+        if runs is None:
             continue
-        if not legs:
-            result.problems.append(
-                f"{path}: job {job_id!r}: exclude removes every matrix combination, "
-                "so the matrix yields no jobs"
-            )
-        for leg in legs:
-            runs_on = f"uses: {job['uses']}" if "uses" in job else _runs_on(job["runs-on"], leg.matrix, where)
+        unknown: list[str] = []
+        for leg, strategy in runs:
+            if "uses" in job:
+                runs_on = f"uses: {job['uses']}"
+            else:
+                contexts = job_contexts(leg.matrix, strategy)
+                runs_on = _runs_on(job["runs-on"], contexts, f"{where}.runs-on", unknown)
             result.rows.append({"workflow": path, "job": job_id, "matrix": leg.matrix, "runs_on": runs_on})
             result.names.append(leg.display_name(job_id))
+        if unknown:
+            result.problems.append(
+                f"{path}: job {job_id!r}: runs-on is {NOT_KNOWN} (it reads {', '.join(unknown)}); "
+                "shown as written"
+            )
 
 
-def _job_legs(path: str, job_id: str, job: Mapping[str, Any], result: ExpandResult) -> list[MatrixLeg] | None:
-    """The job's matrix legs (one empty leg without a matrix), or None when it was skipped as a problem."""
-    if "strategy" not in job:
-        return [MatrixLeg({}, ())]
-    strategy = job["strategy"]
+def _job_runs(
+    path: str, job_id: str, job: Mapping[str, Any], result: ExpandResult
+) -> list[tuple[MatrixLeg, dict[str, Any]]] | None:
+    """Each job run's matrix leg and strategy context, or None when the job was skipped as a problem."""
+    where = f"{path}: jobs.{job_id}.strategy"
+    strategy = _resolved(job.get("strategy", {}), {}, STRATEGY_CONTEXTS, where)
     if is_expression(strategy):
         result.problems.append(
             f"{path}: job {job_id!r}: strategy is a ${{{{ }}}} expression: {NOT_EXPANDABLE}; skipped"
@@ -119,56 +144,108 @@ def _job_legs(path: str, job_id: str, job: Mapping[str, Any], result: ExpandResu
         return None
     if not isinstance(strategy, Mapping):
         raise InputFileError(
-            f"{path}: jobs.{job_id}.strategy: expected a mapping (matrix, fail-fast, max-parallel), "
-            f"got {_describe(strategy)}"
+            f"{where}: expected a mapping (matrix, fail-fast, max-parallel), got {describe(strategy)}"
         )
+    for key in strategy:
+        if key not in STRATEGY_KEYS:
+            raise InputFileError(f"{where}: unknown key {key!r}; GitHub allows {', '.join(STRATEGY_KEYS)}")
+    fail_fast = _fail_fast(strategy.get("fail-fast", True), where)
+    max_parallel = _max_parallel(strategy.get("max-parallel", 0), where)
     if "matrix" not in strategy:
-        return [MatrixLeg({}, ())]
+        return [(MatrixLeg({}, ()), _strategy_context(fail_fast, 0, 1, 1))]
     try:
-        return expand_matrix_legs(strategy["matrix"], job=job_id)
+        legs = expand_matrix_legs(strategy["matrix"], job=job_id)
     except MatrixError as error:
         if NOT_EXPANDABLE in error.message:
             result.problems.append(f"{path}: {error.message}; skipped")
             return None
         raise MatrixError(f"{path}: {error.message}") from None
+    if not legs[0].matrix:
+        # no combination: EvaluateStrategy runs the job once, with its own strategy context
+        return [(legs[0], _strategy_context(fail_fast, 0, 1, 1))]
+    total = len(legs)
+    # the context's max-parallel: the strategy's when above 0, else the number of job runs
+    parallel = max_parallel if isinstance(max_parallel, NotKnown) or max_parallel > 0 else total
+    return [(leg, _strategy_context(fail_fast, index, total, parallel)) for index, leg in enumerate(legs)]
 
 
-def _runs_on(value: Any, matrix: Mapping[str, Any], where: str) -> str:
-    """runs-on as one line of text, with matrix references replaced by this combination's values."""
-    if isinstance(value, str):
-        if not value.strip():  # GitHub rejects an empty label, as for runs-on: with no value
-            raise InputFileError(
-                f"{where}.runs-on: is empty; name a runner label, e.g. runs-on: ubuntu-latest"
-            )
-        resolved = whole_reference(value, matrix)
-        if isinstance(resolved, list | Mapping):  # e.g. runs-on: ${{ matrix.runner }} holding labels
-            return _runs_on(resolved, {}, where)
-        return substitute(value, matrix)
-    if isinstance(value, list):
-        return ",".join(_runs_on(item, matrix, where) for item in value)
-    if isinstance(value, Mapping):
+def _strategy_context(fail_fast: Any, index: int, total: int, max_parallel: Any) -> dict[str, Any]:
+    """The strategy context of one job run (WorkflowTemplateConverter.cs lines 1005-1040)."""
+    return {"fail-fast": fail_fast, "job-index": index, "job-total": total, "max-parallel": max_parallel}
+
+
+def _fail_fast(value: Any, where: str) -> Any:
+    if is_expression(value):
+        return _not_known(value)
+    if not isinstance(value, bool):
+        raise InputFileError(f"{where}.fail-fast: expected true or false, got {describe(value)}")
+    return value
+
+
+def _max_parallel(value: Any, where: str) -> Any:
+    """max-parallel as GitHub keeps it, (Int32) of the number: 0 when it is not set."""
+    if is_expression(value):
+        return _not_known(value)
+    if kind_of(value) != "number":
+        raise InputFileError(f"{where}.max-parallel: expected a number, got {describe(value)}")
+    if not math.isfinite(value) or not INT32_MIN <= value <= INT32_MAX:
+        # what .NET makes of a number beyond Int32 depends on its version
+        return NotKnown("strategy")
+    return int(value)  # the cast drops the fraction
+
+
+def _not_known(template: str) -> Any:
+    value = resolve(template, {}, STRATEGY_CONTEXTS).value
+    return value if isinstance(value, NotKnown) else NotKnown("strategy")
+
+
+def _resolved(value: Any, contexts: Mapping[str, Any], allowed: Sequence[str], where: str) -> Any:
+    try:
+        resolved, _ = resolve_tree(value, contexts, allowed)
+    except InputFileError as error:
+        raise InputFileError(f"{where}: {error.message}") from None
+    return resolved
+
+
+def _runs_on(value: Any, contexts: Mapping[str, Any], where: str, unknown: list[str]) -> str:
+    """runs-on for one job run as one line of text; what GitHub alone knows is kept as written and the
+    contexts it reads are added to `unknown`."""
+    try:
+        resolved, reads = resolve_tree(value, contexts, RUNS_ON_CONTEXTS)
+    except InputFileError as error:
+        raise InputFileError(f"{where}: {error.message}") from None
+    unknown.extend(source for source in reads if source not in unknown)
+    evaluated = "" if find_expression(value, "") is None else f" once {value!r} is evaluated"
+    # WorkflowTemplateConverter.ConvertToRunsOn: labels, or a mapping of group and labels
+    if isinstance(resolved, Mapping):
+        for key in resolved:
+            if key not in ("group", "labels"):
+                raise InputFileError(
+                    f"{where}: unknown key {key!r}{evaluated}; GitHub allows group and labels"
+                )
         parts: list[str] = []
-        if value.get("group") is not None:
-            parts.append(f"group={_runs_on(value['group'], matrix, where)}")
-        labels = value.get("labels")
-        if labels is not None:
-            joined = _runs_on(labels, matrix, where)
-            if joined:
-                parts.append(f"labels={joined}")
+        if resolved.get("group") is not None:
+            parts.append(f"group={_label(resolved['group'], f'{where}.group', evaluated)}")
+        if resolved.get("labels") is not None:
+            labels = _labels(resolved["labels"], f"{where}.labels", evaluated)
+            if labels:
+                parts.append(f"labels={labels}")
         return ",".join(parts)
-    label = scalar_text(value)
-    if not label:
-        raise InputFileError(f"{where}.runs-on: is empty; name a runner label, e.g. runs-on: ubuntu-latest")
-    return label
+    return _labels(resolved, where, evaluated)
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, Mapping):
-        return "a mapping"
+def _labels(value: Any, where: str, evaluated: str) -> str:
     if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    return f"a {type(value).__name__} ({value!r})"
+        return ",".join(_label(item, where, evaluated) for item in value)
+    return _label(value, where, evaluated)
+
+
+def _label(value: Any, where: str, evaluated: str) -> str:
+    if isinstance(value, Mapping | list):
+        raise InputFileError(f"{where}: a runner label must be text, got {describe(value)}{evaluated}")
+    label = to_text(value)  # GitHub reads a number or boolean label as its text
+    if not label:
+        raise InputFileError(
+            f"{where}: is empty{evaluated}; name a runner label, e.g. runs-on: ubuntu-latest"
+        )
+    return label
