@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipekit.errors import InputFileError
-from pipekit.github.expression_evaluation import NotKnown, evaluate
-from pipekit.github.expression_syntax import parse
 from pipekit.github.values import as_float, as_number, is_white_space, kind_of, to_text, trim
 
 RUNS_ON_CONTEXTS = ("github", "inputs", "vars", "needs", "strategy", "matrix")
@@ -42,6 +40,10 @@ class _Expression:
 def resolve(template: str, contexts: Mapping[str, Any], allowed: Collection[str]) -> Resolved:
     """Evaluate every ``${{ }}`` in `template` with `contexts` (see expression_evaluation.evaluate); the
     expressions may name the contexts in `allowed`. Raises InputFileError for what GitHub refuses to read."""
+    # The parser and evaluator load on first use: most callers only ask whether there is an expression.
+    from pipekit.github.expression_evaluation import NotKnown, evaluate
+    from pipekit.github.expression_syntax import parse
+
     segments = _segments(template)
     values: list[Any] = []
     for segment in segments:
@@ -65,6 +67,8 @@ def resolve(template: str, contexts: Mapping[str, Any], allowed: Collection[str]
 def resolve_tree(value: Any, contexts: Mapping[str, Any], allowed: Collection[str]) -> tuple[Any, list[str]]:
     """`value` (workflow data) with every template in it, keys included, replaced by its value; a template
     GitHub alone can evaluate is kept as text, and the contexts it needs are listed (each once, in order)."""
+    from pipekit.github.expression_evaluation import NotKnown
+
     unknown: list[str] = []
 
     def walk(item: Any) -> Any:

@@ -14,7 +14,6 @@ from typing import Any
 from pipekit import files
 from pipekit.design.model import AXES, Design, Trigger
 from pipekit.facts.runners import load_catalog
-from pipekit.github.expressions import substitute
 from pipekit.github.matrix import MatrixLeg, expand_matrix_legs
 
 ON_CHANGE: frozenset[Trigger] = frozenset(("pull_request", "push"))
@@ -54,9 +53,15 @@ def expand_job(job: JobSpec) -> list[Leg]:
     """The instances GitHub starts for `job`, in GitHub's order, with GitHub's display names."""
     legs = expand_matrix_legs(job.matrix, job=job.id) if job.matrix else [MatrixLeg({}, ())]
     return [
-        Leg(matrix=leg.matrix, runner=substitute(job.runner, leg.matrix), name=leg.display_name(job.id))
-        for leg in legs
+        Leg(matrix=leg.matrix, runner=_runner(job, leg.matrix), name=leg.display_name(job.id)) for leg in legs
     ]
+
+
+def _runner(job: JobSpec, leg: Mapping[str, Any]) -> str:
+    """The label a leg runs on. The design writes only plain labels and ``${{ matrix.os }}``, whose value
+    is the leg's os (the rules make it a known label); what GitHub's evaluator makes of the written file is
+    held to this by a property test against `pipekit expand`."""
+    return str(leg["os"]) if job.runner == MATRIX_RUNNER else job.runner
 
 
 def report_leg(design: Design) -> dict[str, Any]:
