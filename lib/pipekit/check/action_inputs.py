@@ -15,7 +15,7 @@ import yaml
 
 from pipekit.check import yaml_source
 from pipekit.check.finding import Finding
-from pipekit.check.paths import PathArg, as_paths, require_files
+from pipekit.check.paths import PathArg
 from pipekit.check.yaml_source import YamlSource
 from pipekit.facts import actions
 from pipekit.wording import did_you_mean
@@ -84,6 +84,4 @@ def check_text(text: str, file: str) -> list[Finding]:
 
 
 def check(paths: PathArg | Iterable[PathArg]) -> list[Finding]:
-    sources = as_paths(paths)
-    require_files(sources)
-    return [finding for path in sources for finding in check_source(yaml_source.read(path))]
+    return yaml_source.check_files(check_source, paths)

@@ -23,7 +23,7 @@ import yaml
 
 from pipekit.check import yaml_source
 from pipekit.check.finding import Finding
-from pipekit.check.paths import PathArg, as_paths, require_files
+from pipekit.check.paths import PathArg
 from pipekit.check.yaml_source import YamlSource
 
 AUTHORITY = "GitHub's GITHUB_TOKEN permission model, least privilege"
@@ -253,6 +253,4 @@ def check_text(text: str, file: str) -> list[Finding]:
 
 
 def check(paths: PathArg | Iterable[PathArg]) -> list[Finding]:
-    sources = as_paths(paths)
-    require_files(sources)
-    return [finding for path in sources for finding in check_source(yaml_source.read(path))]
+    return yaml_source.check_files(check_source, paths)

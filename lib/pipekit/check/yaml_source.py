@@ -4,7 +4,7 @@ nodes, which say where each value sits and which comment trails it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 
 from pipekit import yamlio
+from pipekit.check.finding import Finding
+from pipekit.check.paths import PathArg, as_paths, require_files
 
 # A YAML comment starts at a '#' after whitespace; flow syntax ('}', ',') may come before it.
 _COMMENT = re.compile(r"(?:^|\s)#(.*)$")
@@ -53,6 +55,15 @@ def parse(text: str, file: str) -> YamlSource:
 
 def read(path: Path) -> YamlSource:
     return parse(yamlio.read_text(path), str(path))
+
+
+def check_files(
+    check_source: Callable[[YamlSource], list[Finding]], paths: PathArg | Iterable[PathArg]
+) -> list[Finding]:
+    """`check_source` run on each file of `paths`, its findings in file order."""
+    sources = as_paths(paths)
+    require_files(sources)
+    return [finding for path in sources for finding in check_source(read(path))]
 
 
 def error_position(message: str) -> tuple[int | None, int | None]:

@@ -5,6 +5,9 @@ Only the notebooks import this module (and with it pandas); the command line nev
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 
 from pipekit.cost.billing import MonthCost, RunCost
@@ -13,68 +16,65 @@ from pipekit.cost.schedule import Schedule
 from pipekit.design.model import Trigger
 
 
+def _frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame with `columns` in that order, also when there are no rows."""
+    return pd.DataFrame(list(rows), columns=list(columns))
+
+
+RUN_COLUMNS = (
+    "workflow", "job", "name", "runner", "os", "kind", "price_class", "minutes", "billable_minutes",
+    "usd_per_minute", "usd", "included_minutes", "free_reason",
+)  # fmt: skip
+
+
 def run_frame(cost: RunCost) -> pd.DataFrame:
     """One row per job instance, for notebooks. USD columns are floats of the exact values."""
-    columns = [
-        "workflow",
-        "job",
-        "name",
-        "runner",
-        "os",
-        "kind",
-        "price_class",
-        "minutes",
-        "billable_minutes",
-        "usd_per_minute",
-        "usd",
-        "included_minutes",
-        "free_reason",
-    ]
-    rows = [
-        {
-            "workflow": item.job.workflow,
-            "job": item.job.job,
-            "name": item.job.name,
-            "runner": item.runner.label,
-            "os": item.runner.os,
-            "kind": item.runner.kind,
-            "price_class": item.runner.price_class,
-            "minutes": item.minutes,
-            "billable_minutes": item.billable_minutes,
-            "usd_per_minute": float(item.usd_per_minute),
-            "usd": float(item.usd),
-            "included_minutes": item.included_minutes_consumed,
-            "free_reason": item.free_reason,
-        }
-        for item in cost.jobs
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return _frame(
+        (
+            {
+                "workflow": item.job.workflow,
+                "job": item.job.job,
+                "name": item.job.name,
+                "runner": item.runner.label,
+                "os": item.runner.os,
+                "kind": item.runner.kind,
+                "price_class": item.runner.price_class,
+                "minutes": item.minutes,
+                "billable_minutes": item.billable_minutes,
+                "usd_per_minute": float(item.usd_per_minute),
+                "usd": float(item.usd),
+                "included_minutes": item.included_minutes_consumed,
+                "free_reason": item.free_reason,
+            }
+            for item in cost.jobs
+        ),
+        RUN_COLUMNS,
+    )
+
+
+MONTH_COLUMNS = (
+    "trigger", "runs", "billable_minutes", "included_minutes_needed", "included_minutes_used", "gross_usd",
+    "overage_usd",
+)  # fmt: skip
 
 
 def month_frame(month: MonthCost) -> pd.DataFrame:
     """One row per trigger, for notebooks. USD columns are floats of the exact values."""
-    columns = [
-        "trigger",
-        "runs",
-        "billable_minutes",
-        "included_minutes_needed",
-        "included_minutes_used",
-        "gross_usd",
-        "overage_usd",
-    ]
-    rows = [
-        {
-            "trigger": row.trigger,
-            "runs": row.runs,
-            "billable_minutes": row.billable_minutes,
-            "included_minutes_needed": row.included_minutes_needed,
-            "included_minutes_used": row.included_minutes_used,
-            "gross_usd": float(row.gross_usd),
-            "overage_usd": float(row.overage_usd),
-        }
-        for row in month.triggers
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return _frame(
+        (
+            {
+                "trigger": row.trigger,
+                "runs": row.runs,
+                "billable_minutes": row.billable_minutes,
+                "included_minutes_needed": row.included_minutes_needed,
+                "included_minutes_used": row.included_minutes_used,
+                "gross_usd": float(row.gross_usd),
+                "overage_usd": float(row.overage_usd),
+            }
+            for row in month.triggers
+        ),
+        MONTH_COLUMNS,
+    )
 
 
 def to_frame(cost: RunCost | MonthCost) -> pd.DataFrame:
@@ -82,46 +82,37 @@ def to_frame(cost: RunCost | MonthCost) -> pd.DataFrame:
     return run_frame(cost) if isinstance(cost, RunCost) else month_frame(cost)
 
 
+SCHEDULE_COLUMNS = (
+    "label", "workflow", "job", "name", "runner", "os", "kind", "ready", "start", "end", "minutes", "waited",
+    "held_by", "critical",
+)  # fmt: skip
+
+
 def schedule_frame(schedule: Schedule) -> pd.DataFrame:
     """One row per instance, ready for a Gantt chart (``barh(y=label, width=minutes, left=start)``)."""
-
     on_path = {item.index for item in schedule.critical_path}
-    columns = [
-        "label",
-        "workflow",
-        "job",
-        "name",
-        "runner",
-        "os",
-        "kind",
-        "ready",
-        "start",
-        "end",
-        "minutes",
-        "waited",
-        "held_by",
-        "critical",
-    ]
-    rows = [
-        {
-            "label": f"{item.job.workflow}: {item.job.name}",
-            "workflow": item.job.workflow,
-            "job": item.job.job,
-            "name": item.job.name,
-            "runner": item.runner.label,
-            "os": item.runner.os,
-            "kind": item.runner.kind,
-            "ready": item.ready,
-            "start": item.start,
-            "end": item.end,
-            "minutes": item.end - item.start,
-            "waited": item.waited,
-            "held_by": item.held_by,
-            "critical": item.index in on_path,
-        }
-        for item in schedule.jobs
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return _frame(
+        (
+            {
+                "label": f"{item.job.workflow}: {item.job.name}",
+                "workflow": item.job.workflow,
+                "job": item.job.job,
+                "name": item.job.name,
+                "runner": item.runner.label,
+                "os": item.runner.os,
+                "kind": item.runner.kind,
+                "ready": item.ready,
+                "start": item.start,
+                "end": item.end,
+                "minutes": item.end - item.start,
+                "waited": item.waited,
+                "held_by": item.held_by,
+                "critical": item.index in on_path,
+            }
+            for item in schedule.jobs
+        ),
+        SCHEDULE_COLUMNS,
+    )
 
 
 def workflows_frame(plan: PipelinePlan) -> pd.DataFrame:
