@@ -103,11 +103,12 @@ def test_expand_reports_unexpandable_matrices(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("command", "design", "fragment"),
     [
-        # found while rendering, after the design loaded: the message still names the file
+        # a rule that spans keys: the message still names the file
         (
             "render",
-            "test:\n  matrix:\n    exclude: [{os: macos-latest, mode: basic}]\n"
-            "  coverage:\n    report_leg: {os: macos-latest, mode: basic}\n",
+            "test:\n  matrix:\n    os: [ubuntu-latest, macos-latest]\n"
+            "    exclude: [{os: macos-latest, mode: default}]\n"
+            "  coverage:\n    report_leg: {os: macos-latest, mode: default}\n",
             "pipeline.yaml: test.coverage.report_leg: no leg of the test matrix has these values",
         ),
         (

@@ -5,16 +5,16 @@ from __future__ import annotations
 import importlib
 
 from pipekit import files
-from pipekit.design import design_from_data
 from pipekit.notebook.pages import PAGES
 from pipekit.render import render_all
 
 from .conftest import NOTEBOOKS
+from .designs import reference
 
 
 def test_every_file_has_a_renderer_and_a_notebook() -> None:
-    rendered = render_all(design_from_data({}))
-    assert tuple(rendered) == files.NAMES  # the default design turns nothing off
+    rendered = render_all(reference())
+    assert tuple(rendered) == files.NAMES  # the reference design turns nothing off
     for file in files.FILES:
         module = importlib.import_module(f"pipekit.render.{file.renderer}")
         assert module.render is file.render_function()

@@ -73,6 +73,7 @@ def design_data(draw: st.DrawFn) -> dict[str, Any]:
     modes = {
         name: {
             "extras": draw(st.lists(NAMES, max_size=2, unique=True)),
+            "groups": draw(st.lists(NAMES, max_size=2, unique=True)),
             "env": draw(st.dictionaries(ENV_NAMES, ENV_VALUES, max_size=2)),
         }
         for name in axes["mode"]
@@ -104,9 +105,11 @@ def design_data(draw: st.DrawFn) -> dict[str, Any]:
     matrix["include"] = include
 
     enabled = st.booleans()
+    plan = draw(st.sampled_from(["free", "pro", "team", "enterprise"]))
+    visibility = draw(st.sampled_from(["public", "private"]))
     return {
         "project": {
-            "package_manager": draw(st.sampled_from(["poetry", "pip"])),
+            "package_manager": draw(st.sampled_from(["poetry", "uv", "pip"])),
             "python": draw(st.sampled_from(PYTHONS)),
             "owner_type": draw(st.sampled_from(["organization", "user"])),
         },
@@ -119,7 +122,6 @@ def design_data(draw: st.DrawFn) -> dict[str, Any]:
             "coverage": {"enabled": draw(enabled), "html_artifact": draw(enabled)},
             "benchmark": {"enabled": draw(enabled), "fail_on_alert": draw(st.booleans())},
             "lint": {"ruff_format": draw(enabled), "ruff_check": draw(enabled), "mypy": draw(enabled)},
-            "dependency_audit": draw(enabled),
         },
         "build": {
             "enabled": draw(enabled),
@@ -141,11 +143,22 @@ def design_data(draw: st.DrawFn) -> dict[str, Any]:
             },
             "sbom": {"enabled": draw(enabled)},
         },
-        "license": {"enabled": draw(enabled)},
-        "deploy": {"enabled": draw(enabled)},
+        "license": {
+            "enabled": draw(enabled),
+            "header": draw(st.none() | st.sampled_from(["# (c) Acme", "SPDX"])),
+        },
+        "deploy": {
+            # environments exist for private repositories only on Pro, Team and Enterprise
+            "enabled": draw(enabled) and not (plan == "free" and visibility == "private"),
+            "commands": {
+                "deploy": "./deploy.sh",
+                "health": 'curl -f "$DEPLOY_URL"',
+                "rollback": "./rollback.sh",
+            },
+        },
         "billing": {
-            "plan": draw(st.sampled_from(["free", "pro", "team", "enterprise"])),
-            "visibility": draw(st.sampled_from(["public", "private"])),
+            "plan": plan,
+            "visibility": visibility,
             "runs_per_month": {
                 trigger: draw(st.integers(0, 5000)) for trigger in ("pull_request", "push", "schedule")
             },

@@ -10,6 +10,7 @@ from pipekit.wording import one_line
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_PIN_UPDATES = 3  # `pipekit check` when a bot's pin updates are all that differs: CI can tell them apart
 
 
 class PipekitError(Exception):

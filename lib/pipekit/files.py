@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ FILES: tuple[GeneratedFile, ...] = (
         renderer="test",
         notebook="test-matrix",
         workflow="test",
-        jobs=("lint", "test", "benchmark", "dependency-audit"),
+        jobs=("lint", "test", "benchmark", "passed"),
     ),
     GeneratedFile(name="build.yaml", renderer="build", notebook="build", workflow="build", jobs=("image",)),
     GeneratedFile(
@@ -58,7 +59,16 @@ FILES: tuple[GeneratedFile, ...] = (
         renderer="deploy",
         notebook="deploy",
         workflow="deploy",
-        jobs=("preview", "staging", "production"),
+        jobs=(
+            "preview",
+            "preview-rollback",
+            "preview-teardown",
+            "gate",
+            "staging",
+            "staging-rollback",
+            "production",
+            "production-rollback",
+        ),
     ),
     GeneratedFile(name=".gitleaks.toml", renderer="gitleaks", notebook="security"),
 )
@@ -89,3 +99,12 @@ def notebook_files(notebook: str) -> tuple[str, ...]:
 def job_ids() -> dict[str, tuple[str, ...]]:
     """Every workflow's possible job ids, by workflow stem."""
     return {file.workflow: file.jobs for file in FILES if file.workflow}
+
+
+def repo_paths(repo: Path) -> dict[str, Path]:
+    """Where each generated file goes in a repository: workflows in .github/workflows (where GitHub reads
+    them), the others at the root (gitleaks reads .gitleaks.toml there)."""
+    return {
+        file.name: repo / ".github" / "workflows" / file.name if file.workflow else repo / file.name
+        for file in FILES
+    }

@@ -4,6 +4,7 @@ when all is well, 1 on drift or findings, 2 on bad input."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,10 @@ from pathlib import Path
 import pytest
 
 from pipekit.check import DEFAULT_CHECKS
+
+from ..conftest import DESIGN
+from ..repo.fixtures import modelmuxer_layout
+from .bots import NEW_SHA, dependabot
 
 
 def pipekit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -79,7 +84,10 @@ def test_a_committed_file_the_design_no_longer_makes_is_checked_too(
     design_file: Path, rendered: Path
 ) -> None:
     (rendered / "deploy.yaml").write_text("on: push\njobs: {}\n", encoding="utf-8")
-    design_file.write_text("deploy:\n  enabled: false\n", encoding="utf-8")  # the rest as by default
+    text = design_file.read_text(encoding="utf-8").replace(
+        "deploy:\n  enabled: true\n", "deploy:\n  enabled: false\n"
+    )
+    design_file.write_text(text, encoding="utf-8")
     done = check(design_file, rendered)
     assert done.returncode == 1
     deploy = rendered / "deploy.yaml"
@@ -118,3 +126,70 @@ def test_the_command_module_loads_the_checks_only_to_run_them() -> None:
     script = f"import sys, pipekit.commands.check; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+# ---------------------------------------------------------------------------------- --repo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository laid out like ModelMuxer with the reference design as its pipeline.yaml, rendered in."""
+    root = modelmuxer_layout(tmp_path / "modelmuxer")
+    (root / "pipeline.yaml").write_text(DESIGN.read_text(encoding="utf-8"), encoding="utf-8")
+    done = pipekit("render", "--repo", str(root))
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_repo_reads_the_files_where_render_repo_writes_them(repo: Path) -> None:
+    done = pipekit("check", "--repo", str(repo), "--no-validators")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"pipekit check: 6 files match {repo / 'pipeline.yaml'}; repository found nothing\n"
+    gitleaks = repo / ".gitleaks.toml"
+    gitleaks.write_text(gitleaks.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    done = pipekit("check", "--repo", str(repo), "--no-validators")
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"--- {gitleaks} (on disk)\n")
+
+
+def test_repo_findings_fail_the_check(repo: Path) -> None:
+    (repo / "infra/docker/Dockerfile.production").unlink()
+    (repo / "app/extra.py").write_text("x = 1\n", encoding="utf-8")
+    done = pipekit("check", "--repo", str(repo), "--no-validators")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{repo / 'app/extra.py'}: license.header: this file does not begin with the header (looked at its "
+        "first 4 lines) [repo-header]",
+        f"{repo / 'infra/docker/Dockerfile.production'}: build.dockerfile: the Dockerfile build.yaml "
+        "builds is not in the repository (no such file or folder) [repo-path]",
+    ]
+    assert done.stderr == (
+        f"pipekit check: 0 file(s) drifted from {repo / 'pipeline.yaml'}, 2 finding(s) from repository\n"
+    )
+
+
+def test_repo_with_another_design_and_bad_input(repo: Path, design_file: Path) -> None:
+    done = pipekit("check", "--repo", str(repo), "--design", str(design_file), "--no-validators")
+    assert done.returncode == 0, done.stdout + done.stderr
+    both = pipekit("check", "--repo", str(repo), "--dir", str(repo))
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+    nowhere = pipekit("check", "--repo", str(repo / "nowhere"))
+    assert nowhere.returncode == 2
+    assert nowhere.stderr == f"pipekit: error: {repo / 'nowhere'}: --repo must be the repository's folder\n"
+
+
+def test_repo_tells_a_bots_pin_update_from_drift(repo: Path) -> None:
+    """A Dependabot bump of a pinned action is not drift: exit 3 names it and points at `pins sync`."""
+    test = repo / ".github" / "workflows" / "test.yaml"
+    text = test.read_text(encoding="utf-8")
+    match = re.search(r"actions/checkout@([0-9a-f]{40}) # (v[0-9.]+)", text)
+    assert match is not None
+    test.write_text(
+        dependabot(text, "actions/checkout", match[1], NEW_SHA, match[2], "v99.0.0"), encoding="utf-8"
+    )
+    done = pipekit("check", "--repo", str(repo), "--no-validators")
+    assert done.returncode == 3
+    assert all(line.endswith("[bot-pin-update]") for line in done.stdout.splitlines())
+    assert done.stderr.startswith(
+        f"pipekit check: only action pins a bot moved differ from {repo / 'pipeline.yaml'}"
+    )

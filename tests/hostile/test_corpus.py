@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +23,13 @@ from pipekit import yamlio
 from pipekit.commands.render import render_design
 from pipekit.design.save import save_design
 from pipekit.errors import PipekitError
-from pipekit.files import NAMES
+from pipekit.facts import actions
+from pipekit.files import repo_paths
 
 from .support import HERE, Result, populate, run_in_process, run_subprocess, snapshot
 
 CASES_FILE = HERE / "cases.yaml"
-EMPTY_DESIGN = HERE / "designs" / "yaml-empty.yaml"
+REFERENCE_DESIGN = HERE.parents[1] / "pipeline.yaml"
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ def _input_file(case: Case) -> Path:
 
 @pytest.fixture(scope="module")
 def default_files() -> dict[str, str]:
-    """What the default design renders: the files a real output folder already holds."""
-    return render_design(str(EMPTY_DESIGN))
+    """What the reference design renders: the files a real output folder already holds."""
+    return render_design(str(REFERENCE_DESIGN))
 
 
 def prepare_output(
@@ -126,11 +128,66 @@ def prepare_output(
     elif setup == "out-undecodable-file":
         populate(out, files)
         (out / "test.yaml").write_bytes("# généré\n".encode("latin-1") + files["test.yaml"].encode())
+    elif setup is not None and setup.startswith("repo-"):
+        out = prepare_repo(setup, out, tmp_path, files)
     elif setup is None:
         populate(out, files)
     else:
         raise AssertionError(f"unknown setup {setup!r} in cases.yaml")
     return out
+
+
+BOT_SHA = "0123456789abcdef0123456789abcdef01234567"  # a made-up commit of a release a bot moved to
+
+
+def prepare_repo(setup: str, repo: Path, tmp_path: Path, rendered: dict[str, str]) -> Path:
+    """A repository's root for the repo group: the rendered files where a repository keeps them, the
+    team's README, and what `setup` adds; the path to pass as --repo."""
+    if setup == "repo-missing":
+        return tmp_path / "missing"
+    if setup == "repo-is-file":
+        repo.write_text("a file where the repository should be\n")
+        return repo
+    repo.mkdir()
+    (repo / "README.md").write_text("the team's own file\n")
+    if setup == "repo-github-is-file":
+        (repo / ".github").write_text("a file where the folder should be\n")
+        return repo
+    if setup == "repo-github-link-outside":
+        (tmp_path / "outside" / "workflows").mkdir(parents=True)
+        (tmp_path / "outside" / "workflows" / "test.yaml").write_text("precious: not the repository's\n")
+        (repo / ".github").symlink_to(tmp_path / "outside")
+        return repo
+    paths = repo_paths(repo)
+    paths["test.yaml"].parent.mkdir(parents=True)
+    for name, text in rendered.items():
+        paths[name].write_text(text, encoding="utf-8")
+    test = paths["test.yaml"]
+    if setup == "repo-user-workflow":
+        test.write_text("name: CI\non: push\njobs: {}\n")
+    elif setup == "repo-workflow-is-folder":
+        paths["deploy.yaml"].unlink()
+        paths["deploy.yaml"].mkdir()
+        (paths["deploy.yaml"] / "keep.txt").write_text("inside a folder named like a workflow\n")
+    elif setup == "repo-workflow-link-loop":
+        test.unlink()
+        test.symlink_to(test.name)
+    elif setup.startswith("repo-sync-"):
+        shutil.copyfile(REFERENCE_DESIGN, repo / "pipeline.yaml")
+        pin = actions.load_pins()["actions/checkout"]
+        old = f"actions/checkout@{pin.sha} # {pin.version}"
+        moved = {
+            "repo-sync-not-a-sha": "actions/checkout@v7.1.0 # v7.1.0",
+            "repo-sync-no-comment": f"actions/checkout@{BOT_SHA}",
+            "repo-sync-unknown-action": f"evil/checkout@{BOT_SHA} # v7.1.0",
+            "repo-sync-two-releases": f"actions/checkout@{'f' * 40} # v7.2.0",
+        }[setup]
+        for path in paths.values():  # the bot's update, everywhere
+            path.write_text(path.read_text().replace(old, f"actions/checkout@{BOT_SHA} # v7.1.0"))
+        test.write_text(test.read_text().replace(f"actions/checkout@{BOT_SHA} # v7.1.0", moved, 1))
+    else:
+        raise AssertionError(f"unknown setup {setup!r} in cases.yaml")
+    return repo
 
 
 def argv_for(case: Case, design: Path, out: Path) -> list[str]:
@@ -199,15 +256,16 @@ def test_case(
     if case.exit != 0 or case.command != "render":
         assert snapshot(tmp_path) == before, "an error changed files"
     elif case.command == "render":
-        written = {name: (out / name).read_text(encoding="utf-8") for name in NAMES if (out / name).exists()}
-        assert written == render_design(str(design))
+        expected = render_design(str(design))
+        written = {name: (out / name).read_text(encoding="utf-8") for name in expected}
+        assert written == expected
 
 
 REFUSED_DESIGNS = sorted(
     {
         case.name
         for case in CASES
-        if case.group not in ("workflows", "outputs", "args")
+        if case.group not in ("workflows", "outputs", "args", "repo")
         and case.exit == 2
         and "generate" not in case.spec
     }
@@ -249,7 +307,7 @@ def test_the_corpus_is_big_enough() -> None:
     for case in CASES:
         groups.setdefault(case.group, set()).add(case.name)
     assert sum(len(names) for names in groups.values()) >= 40
-    assert set(groups) == {"yaml", "types", "names", "commands", "outputs", "workflows", "args"}
+    assert set(groups) == {"yaml", "types", "names", "commands", "outputs", "workflows", "args", "repo"}
     on_disk = {p.stem for p in (HERE / "designs").glob("*.yaml")} | {
         p.stem for p in (HERE / "workflows").glob("*.yml")
     }
@@ -320,10 +378,13 @@ def test_user_commands_are_emitted_exactly(tmp_path: Path, capsys: pytest.Captur
         for job_id in ("preview", "staging", "production"):
             assert _step(deploy, job_id, "Deploy")["run"] == _script(deploy_commands["deploy"])
             assert _step(deploy, job_id, "Smoke tests")["run"] == _script(deploy_commands["smoke"])
-            assert _step(deploy, job_id, "Roll back")["run"] == _script(deploy_commands["rollback"])
+            assert _step(deploy, f"{job_id}-rollback", "Roll back")["run"] == _script(
+                deploy_commands["rollback"]
+            )
             # The health command is retried by a fixed loop; it travels in env:, exactly as written.
             health = _step(deploy, job_id, "Health check")
             assert health["env"]["HEALTH_COMMAND"] == _script(deploy_commands["health"])
+        assert _step(deploy, "preview-teardown", "Tear down")["run"] == _script(deploy_commands["teardown"])
         test = reader(files["test.yaml"])
         assert _step(test, "benchmark", "Run benchmarks")["run"] == _script(benchmark)
     # Several lines are a literal block: what the user wrote, line by line, under `run: |`.

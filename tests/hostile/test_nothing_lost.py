@@ -19,7 +19,7 @@ from pipekit.files import NAMES
 
 from .support import HERE, populate, run_in_process, snapshot
 
-DEFAULT = HERE / "designs" / "yaml-empty.yaml"
+DEFAULT = HERE.parents[1] / "pipeline.yaml"  # the reference design: all six files
 MARKERS = HERE / "designs" / "ok-markers.yaml"
 
 

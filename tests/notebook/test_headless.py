@@ -155,6 +155,6 @@ def test_a_bad_design_in_a_notebook_is_one_line_not_a_traceback(tmp_path: Path) 
     assert [error.traceback for error in errors] == [
         [
             f"pipekit: error: {bad}: tset: unknown key; did you mean 'test'? (allowed here: version, "
-            "project, test, build, security, license, deploy, runners, billing, estimates)"
+            "project, test, build, security, license, deploy, runners, pins, billing, estimates)"
         ]
     ]

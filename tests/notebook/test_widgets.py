@@ -52,8 +52,9 @@ def test_every_panel_shows_the_plan_of_the_design(name: str, out_dir: Path) -> N
     if panel.workflow is None:
         jobs, cost = len(run.cost.jobs), run.cost.usd
     else:
-        wf = next(wf for wf in run.workflows if wf.workflow == f"{panel.workflow}.yaml")
-        jobs, cost = wf.jobs, wf.cost.usd
+        # a workflow that starts no job on pull requests (deploy.yaml without previews) shows zero
+        wf = next((wf for wf in run.workflows if wf.workflow == f"{panel.workflow}.yaml"), None)
+        jobs, cost = (wf.jobs, wf.cost.usd) if wf else (0, Decimal(0))
     assert shown(panel, "job-count") == f"{jobs} job{'s' if jobs != 1 else ''}"
     assert shown(panel, "usd-run") == f"{usd(cost)} per run"
     bundle = panel._repr_mimebundle_()
@@ -159,7 +160,7 @@ def test_overrides_apply_before_the_widgets(out_dir: Path) -> None:
 
 def test_the_trigger_choice_switches_the_figures(out_dir: Path) -> None:
     panel = widgets.deploy_panel(DESIGN, out_dir)
-    assert shown(panel, "job-count") == "1 job"  # the preview deployment
+    assert shown(panel, "job-count") == "0 jobs"  # the reference design has no previews
     panel.trigger.value = "push"
     assert shown(panel, "job-count") == "2 jobs"  # staging, then production
 
@@ -174,23 +175,25 @@ def test_billing_inputs_change_the_cost(out_dir: Path) -> None:
     assert shown(panel, "usd-month") != month
 
 
-def test_scanner_toggles_and_the_gitleaks_license_rule(out_dir: Path) -> None:
+def test_scanner_toggles_and_code_security(out_dir: Path) -> None:
     panel = widgets.security_panel(DESIGN, out_dir)
     jobs = shown(panel, "job-count")
     control(panel, "security", "bandit", "enabled").source.value = False
     assert shown(panel, "job-count") != jobs
-    control(panel, "security", "gitleaks", "license_secret").source.value = ""
-    assert "security.gitleaks.license_secret" in panel.error_box.value
-    control(panel, "project", "owner_type").source.value = "user"
+    # dependency review runs on a private repository only with GitHub Code Security
+    before = shown(panel, "job-count")
+    control(panel, "security", "code_security").source.value = True
+    assert shown(panel, "job-count") != before
     assert panel.error is None
 
 
 def test_preview_deployments_toggle_and_license_tags(out_dir: Path) -> None:
-    deploy = widgets.deploy_panel(DESIGN, out_dir)
-    control(deploy, "deploy", "preview").source.value = False
+    deploy = widgets.deploy_panel(DESIGN, out_dir, {"deploy.commands.teardown": "./teardown.sh"})
     assert shown(deploy, "job-count") == "0 jobs"
     control(deploy, "deploy", "preview").source.value = True
     assert shown(deploy, "job-count") == "1 job"
+    control(deploy, "deploy", "preview").source.value = False
+    assert shown(deploy, "job-count") == "0 jobs"
     lic = widgets.license_panel(DESIGN, out_dir)
     allow = control(lic, "license", "allow")
     allow.source.value = [*allow.source.value, "0BSD"]

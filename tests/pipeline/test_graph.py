@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from pipekit import files
-from pipekit.design import design_from_data
 from pipekit.design.rules import runner_label_fields
 from pipekit.pipeline.graph import MATRIX_RUNNER, expand_job, pipeline_jobs, report_leg, workflow_triggers
 from pipekit.pipeline.instances import job_runs
+
+from ..designs import reference
 
 DESIGNS: dict[str, dict[str, Any]] = {
     "default": {},
@@ -19,7 +20,6 @@ DESIGNS: dict[str, dict[str, Any]] = {
         "test": {
             "lint": {"ruff_format": False, "ruff_check": False, "mypy": False},
             "benchmark": {"enabled": False},
-            "dependency_audit": False,
         },
         "build": {"enabled": False},
         "security": {
@@ -40,7 +40,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("name", list(DESIGNS))
 def test_jobs_are_the_registered_ones_and_needs_stay_in_their_workflow(name: str) -> None:
-    design = design_from_data(DESIGNS[name])
+    design = reference(DESIGNS[name])
     jobs = pipeline_jobs(design)
     registered = files.job_ids()
     for job in jobs:
@@ -55,7 +55,7 @@ def test_jobs_are_the_registered_ones_and_needs_stay_in_their_workflow(name: str
 
 @pytest.mark.parametrize("name", list(DESIGNS))
 def test_every_runner_is_one_the_design_wrote_or_the_default(name: str) -> None:
-    design = design_from_data(DESIGNS[name])
+    design = reference(DESIGNS[name])
     written = {label for _, label in runner_label_fields(design)}
     for job in pipeline_jobs(design):
         assert job.runner in {files.DEFAULT_RUNNER, MATRIX_RUNNER, *written}
@@ -64,7 +64,7 @@ def test_every_runner_is_one_the_design_wrote_or_the_default(name: str) -> None:
 
 
 def test_the_test_job_legs_carry_github_display_names() -> None:
-    design = design_from_data({})
+    design = reference({})
     (test,) = [job for job in pipeline_jobs(design) if job.id == "test"]
     legs = expand_job(test)
     assert len(legs) == 18
@@ -75,21 +75,63 @@ def test_the_test_job_legs_carry_github_display_names() -> None:
 
 
 def test_everything_off_leaves_only_the_test_matrix() -> None:
-    jobs = pipeline_jobs(design_from_data(DESIGNS["everything-off"]))
-    assert [(job.workflow, job.id) for job in jobs] == [("test", "test")]
+    jobs = pipeline_jobs(reference(DESIGNS["everything-off"]))
+    assert [(job.workflow, job.id) for job in jobs] == [("test", "test"), ("test", "passed")]
 
 
 def test_triggers_follow_the_jobs() -> None:
-    design = design_from_data({})
+    design = reference({})
     assert workflow_triggers(design, "security") == {"pull_request", "push", "schedule"}
-    assert workflow_triggers(design, "deploy") == {"pull_request", "push"}
-    no_preview = design_from_data({"deploy": {"preview": None}})
-    assert workflow_triggers(no_preview, "deploy") == {"push"}
+    assert workflow_triggers(design, "deploy") == {"push"}
+    preview = reference({"deploy": {"preview": {}, "commands": {"teardown": "true"}}})
+    assert workflow_triggers(preview, "deploy") == {"pull_request", "push"}
 
 
 def test_report_leg_is_the_last_linux_leg_by_the_catalogue() -> None:
     # ubuntu-24.04-arm is Linux by the runner catalogue, whatever its name starts with
-    design = design_from_data({"test": {"matrix": {"os": ["ubuntu-24.04-arm", "macos-latest"]}}})
+    design = reference({"test": {"matrix": {"os": ["ubuntu-24.04-arm", "macos-latest"]}}})
     assert report_leg(design) == {"python-version": "3.12", "os": "ubuntu-24.04-arm", "mode": "production"}
-    farm = design_from_data(DESIGNS["custom-runners"])
+    farm = reference(DESIGNS["custom-runners"])
     assert report_leg(farm)["os"] == "farm"  # a self-hosted Linux runner is Linux too
+
+
+# --- deploy.yaml --------------------------------------------------------------------------------------
+
+PREVIEWS = {"deploy": {"preview": {}, "commands": {"teardown": "true"}}}
+REVIEWERS = {"billing": {"plan": "enterprise"}, "deploy": {"production_approval": "reviewers"}}
+
+
+def deploy_jobs(changes: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """deploy.yaml's job ids and their needs."""
+    return {job.id: job.needs for job in pipeline_jobs(reference(changes)) if job.workflow == "deploy"}
+
+
+def counted(changes: dict[str, Any], trigger: Any) -> list[str]:
+    return [run.job for run in job_runs(reference(changes), trigger, workflows=("deploy",))]
+
+
+def test_deploy_jobs_follow_previews_and_the_production_approval() -> None:
+    assert deploy_jobs({}) == {
+        "gate": (),
+        "staging": ("gate",),
+        "staging-rollback": ("gate", "staging"),
+        "production": ("gate",),  # a manual promotion: its own run, checked by the gate
+        "production-rollback": ("gate", "production"),
+    }
+    reviewed = deploy_jobs(REVIEWERS)
+    assert reviewed["production"] == ("gate", "staging")  # after staging, behind the required reviewers
+    previews = deploy_jobs(PREVIEWS)
+    assert list(previews)[:3] == ["preview", "preview-rollback", "preview-teardown"]
+    assert previews["preview-rollback"] == ("preview",)
+    assert deploy_jobs({"deploy": {"enabled": False}}) == {}
+
+
+def test_deploy_jobs_count_for_the_triggers_that_start_them() -> None:
+    """workflow_run starts the gate and staging after a push's Test and Build runs: they count per push;
+    production too when required reviewers hold it in that run. A preview counts per pull-request push.
+    Rollbacks (only after a failure), the teardown (a pull request closing) and a manual promotion count
+    for no trigger."""
+    assert counted(PREVIEWS, "push") == ["gate", "staging"]
+    assert counted(PREVIEWS, "pull_request") == ["preview"]
+    assert counted(PREVIEWS, "schedule") == []
+    assert counted(REVIEWERS, "push") == ["gate", "staging", "production"]

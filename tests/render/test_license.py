@@ -1,7 +1,9 @@
-"""license-compliance.yaml, read back from the rendered YAML for the default design and materially different
-ones: the header, dependency and report jobs, their permissions, the pinned pip-licenses, and the design
-values reaching the scripts through env:. Every output passes the schema, GitHub's parser, zizmor and the
-pin checks, and equals its golden file; the scripts themselves are tested in tests/render/scripts."""
+"""license-compliance.yaml for the reference design (Poetry, a header), pip and uv projects and the neutral
+defaults (no header check), read back from the rendered YAML: the header, dependency and report jobs,
+their permissions, what the dependency job installs for each package manager, the pinned pip-licenses, and
+the design values reaching the scripts through env:. Every output passes the schema, GitHub's parser,
+zizmor, the permission and pin checks, and equals its golden file; the scripts themselves are tested in
+tests/render/scripts."""
 
 from __future__ import annotations
 
@@ -10,49 +12,84 @@ from typing import Any
 
 import pytest
 
+from pipekit import yamlio
 from pipekit.check import run_all
 from pipekit.design import Design, design_from_data
 from pipekit.errors import DesignError
 from pipekit.facts import tools
 from pipekit.pipeline import graph as jobs
-from pipekit.render import license
+from pipekit.render import blocks, license
 
+from ..designs import reference
 from . import golden_files
-from .support import write_variants
+from .scripts.support import recorded_calls
+from .support import Rendered
 
 MULTI_LINE_HEADER = "# Copyright Acme Corp.\n# SPDX-License-Identifier: Apache-2.0"
+NEUTRAL = "neutral"  # the model's own defaults: no header, so no header job
 
 DESIGNS: dict[str, dict[str, Any]] = {
+    NEUTRAL: {},
     "default": {},
-    # pip instead of Poetry, a two-line header over several globs, short lists, another branch.
+    # pip with a requirements file (not shipped), extras in two modes, a two-line header over several
+    # globs, short lists, accepted packages, another branch, docs-only changes ignored.
     "pip-custom": {
-        "project": {"package_manager": "pip", "python": "3.11", "default_branch": "trunk"},
+        "project": {
+            "package_manager": "pip",
+            "python": "3.11",
+            "default_branch": "trunk",
+            "requirements": ["requirements-dev.txt"],
+            "paths_ignore": ["docs/**"],
+        },
+        "test": {
+            "modes": {
+                "basic": {"extras": [], "groups": []},
+                "enhanced": {"extras": ["ml"], "groups": []},
+                "production": {"extras": ["ml", "otel"], "groups": ["monitoring"]},
+            }
+        },
         "license": {
             "header": MULTI_LINE_HEADER,
             "header_globs": ["src/**/*.{py,pyi}", "scripts/*.sh"],
             "allow": ["MIT", "Apache-2.0"],
             "deny": ["GPL-3.0-only"],
+            "exceptions": {"certifi": "MPL-2.0, used unmodified", "text-unidecode": "legal approved"},
             "timeout_minutes": 5,
         },
     },
-    # Nothing denied, nothing allowed: every dependency is reported for review, none fails.
-    "review-only": {"license": {"allow": [], "deny": [], "header": "Licensed under the MIT License"}},
+    # uv without a header check: no header job, and the report covers the dependencies alone.
+    "uv-no-header": {
+        "project": {"package_manager": "uv", "source_dirs": ["src/router"]},
+        "test": {"modes": {"production": {"extras": ["server"], "groups": ["monitoring"]}}},
+        "license": {"header": None},
+    },
 }
 
 
-def design(data: dict[str, Any]) -> Design:
-    return design_from_data(data)
+def design(name: str) -> Design:
+    return design_from_data({}) if name == NEUTRAL else reference(DESIGNS[name])
 
 
-def render(data: dict[str, Any]) -> str:
-    text = license.render(design(data), "pipeline.yaml")
+def render_design(design_: Design) -> str:
+    text = license.render(design_, "pipeline.yaml")
     assert text is not None
     return text
 
 
+def render(data: dict[str, Any]) -> str:
+    return render_design(reference(data))
+
+
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, dict[str, Any], Path]]:
-    return write_variants(tmp_path_factory.mktemp("license"), DESIGNS, render)
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    folder = tmp_path_factory.mktemp("license")
+    result: Rendered = {}
+    for name in DESIGNS:
+        text = render_design(design(name))
+        path = folder / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        result[name] = (text, yamlio.loads(text), path)
+    return result
 
 
 def step(job: dict[str, Any], name: str) -> dict[str, Any]:
@@ -68,13 +105,13 @@ def uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
 # --- validators -------------------------------------------------------------------------------
 
 
-def test_every_output_passes_all_validators(rendered: dict[str, tuple[str, dict[str, Any], Path]]) -> None:
-    # schema, pinned actions' inputs, pin comments, GitHub's parser, zizmor
+def test_every_output_passes_all_validators(rendered: Rendered) -> None:
+    # schema, pinned actions' inputs, pin comments, permissions, GitHub's parser, zizmor
     assert run_all([path for _, _, path in rendered.values()]) == []
 
 
 @pytest.mark.parametrize("name", DESIGNS)
-def test_matches_its_golden_file(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+def test_matches_its_golden_file(rendered: Rendered, name: str) -> None:
     golden_files.check("license-compliance.yaml", name, rendered[name][0])
 
 
@@ -83,26 +120,20 @@ def test_every_golden_file_is_a_variant() -> None:
 
 
 def test_disabled_license_check_renders_nothing() -> None:
-    assert license.render(design({"license": {"enabled": False}}), "pipeline.yaml") is None
+    assert license.render(reference({"license": {"enabled": False}}), "pipeline.yaml") is None
 
 
 # --- everywhere rules -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", DESIGNS)
-def test_hardening_rules(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+def test_hardening_rules(rendered: Rendered, name: str) -> None:
     text, workflow, _ = rendered[name]
     assert text.startswith("# Generated by pipekit from pipeline.yaml")
     assert workflow["name"] == "License compliance"
     assert workflow["permissions"] == {}
     assert "cancel-in-progress" in workflow["concurrency"]
-    branch = design(DESIGNS[name]).project.default_branch
-    assert workflow["on"] == {
-        "push": {"branches": [branch]},
-        "pull_request": {"branches": [branch]},
-        "workflow_dispatch": {},
-    }
-    timeout = design(DESIGNS[name]).license.timeout_minutes
+    timeout = design(name).license.timeout_minutes
     for job in workflow["jobs"].values():
         assert job["timeout-minutes"] == timeout
         for each in job["steps"]:
@@ -110,34 +141,62 @@ def test_hardening_rules(rendered: dict[str, tuple[str, dict[str, Any], Path]], 
         for checkout in uses(job, "actions/checkout"):
             assert checkout["with"]["persist-credentials"] is False
     jobs_ = workflow["jobs"]
-    assert jobs_["headers"]["permissions"] == {"contents": "read"}
-    assert jobs_["dependencies"]["permissions"] == {"contents": "read"}
+    for job_id in ("headers", "dependencies"):
+        if job_id in jobs_:
+            assert jobs_[job_id]["permissions"] == {"contents": "read"}
     assert jobs_["report"]["permissions"] == {}  # no checkout: it reads this run's artifacts only
     assert not uses(jobs_["report"], "actions/checkout")
-    assert text.count("contents: read # check out the repository") == 2
+    assert text.count("contents: read # check out the repository") == len(jobs_) - 1
 
 
 @pytest.mark.parametrize("name", DESIGNS)
-def test_jobs_follow_the_job_graph(rendered: dict[str, tuple[str, dict[str, Any], Path]], name: str) -> None:
+def test_triggers_skip_changes_to_ignored_paths_only(rendered: Rendered, name: str) -> None:
+    """GitHub's `paths-ignore` on push and pull_request (workflow syntax): a change to only those paths
+    starts no run. The license checks are not the required check (test.yaml's `passed` is), so their
+    pull requests may skip too."""
+    settings = design(name).project
+    branch = {"branches": [settings.default_branch]}
+    ignored = {"paths-ignore": list(settings.paths_ignore)} if settings.paths_ignore else {}
+    assert rendered[name][1]["on"] == {
+        "push": {**branch, **ignored},
+        "pull_request": {**branch, **ignored},
+        "workflow_dispatch": {},
+    }
+
+
+@pytest.mark.parametrize("name", DESIGNS)
+def test_jobs_follow_the_job_graph(rendered: Rendered, name: str) -> None:
     _, workflow, _ = rendered[name]
-    specs = jobs.workflow_jobs(design(DESIGNS[name]), "license-compliance")
-    assert list(workflow["jobs"]) == [spec.id for spec in specs] == ["headers", "dependencies", "report"]
+    specs = jobs.workflow_jobs(design(name), "license-compliance")
+    header = design(name).license.header is not None
+    expected = ["headers", "dependencies", "report"] if header else ["dependencies", "report"]
+    assert list(workflow["jobs"]) == [spec.id for spec in specs] == expected
     for spec in specs:
         job = workflow["jobs"][spec.id]
         assert job["runs-on"] == spec.runner
-        assert job.get("needs", []) == list(spec.needs)
+        assert job.get("needs", []) == (list(spec.needs) if len(spec.needs) != 1 else spec.needs[0])
         # every job runs on every trigger of the workflow, so none filters on the event
         assert "event_name" not in job.get("if", "")
+
+
+def test_every_artifact_is_kept_for_the_designs_retention_days(rendered: Rendered) -> None:
+    for name in DESIGNS:
+        days = design(name).project.artifact_retention_days
+        uploads = [
+            upload
+            for job in rendered[name][1]["jobs"].values()
+            for upload in uses(job, "actions/upload-artifact")
+        ]
+        assert uploads and all(upload["with"]["retention-days"] == days for upload in uploads)
+    assert "retention-days: 30\n" in render({"project": {"artifact_retention_days": 30}})
 
 
 # --- headers ------------------------------------------------------------------------------------
 
 
-def test_header_check_gets_the_header_and_globs_through_env(
-    rendered: dict[str, tuple[str, dict[str, Any], Path]],
-) -> None:
-    for name in DESIGNS:
-        settings = design(DESIGNS[name]).license
+def test_header_check_gets_the_header_and_globs_through_env(rendered: Rendered) -> None:
+    for name in ("default", "pip-custom"):
+        settings = design(name).license
         job = rendered[name][1]["jobs"]["headers"]
         check = step(job, "Check license headers")
         assert check["env"] == {
@@ -146,62 +205,112 @@ def test_header_check_gets_the_header_and_globs_through_env(
         }
         assert check["run"] == license.HEADERS_SCRIPT
         assert settings.header not in check["run"]
-        assert "$GITHUB_STEP_SUMMARY" in check["run"] or "GITHUB_STEP_SUMMARY" in check["run"]
         (upload,) = uses(job, "actions/upload-artifact")
         assert upload["if"] == "always()"
         assert upload["with"]["name"] == license.HEADERS_ARTIFACT
 
 
+def test_no_header_means_no_header_job_and_a_report_on_the_dependencies_alone(rendered: Rendered) -> None:
+    for name in (NEUTRAL, "uv-no-header"):
+        report = rendered[name][1]["jobs"]["report"]
+        assert "headers" not in rendered[name][1]["jobs"]
+        assert report["needs"] == "dependencies"
+        assert report["env"] == {"DEPENDENCIES_RESULT": "${{ needs.dependencies.result }}"}
+        assert [d["with"]["name"] for d in uses(report, "actions/download-artifact")] == [
+            license.TABLE_ARTIFACT
+        ]
+
+
 # --- dependencies ---------------------------------------------------------------------------------
 
 
-def test_dependency_job_installs_the_project_and_pins_pip_licenses(
-    rendered: dict[str, tuple[str, dict[str, Any], Path]],
+@pytest.mark.parametrize(
+    ("name", "calls"),
+    [
+        # Poetry: main dependencies and the extras only (`--only main`), not the project (`--no-root`)
+        ("default", [["poetry", "sync", "--no-interaction", "--only", "main", "--no-root"]]),
+        # uv: no default groups (dev included), not the project itself
+        (
+            "uv-no-header",
+            [["uv", "sync", "--locked", "--no-default-groups", "--no-install-project", "--extra", "server"]],
+        ),
+        # pip: the project alone with the shipped extras; no requirements file, no group
+        ("pip-custom", [["python", "-m", "pip", "install", ".[ml,otel]"]]),
+        (NEUTRAL, [["python", "-m", "pip", "install", "."]]),
+    ],
+)
+def test_the_dependency_job_installs_what_the_project_ships(
+    tmp_path: Path, rendered: Rendered, name: str, calls: list[list[str]]
 ) -> None:
-    for name, python, project_python in (
-        ("default", "3.12", '--python "$(poetry env info --executable)"'),
-        ("pip-custom", "3.11", '--python "$(command -v python)"'),
-    ):
-        job = rendered[name][1]["jobs"]["dependencies"]
-        (setup,) = uses(job, "actions/setup-python")
-        assert setup["with"]["python-version"] == python
-        assert step(job, "Install dependencies")["run"]
-        listing = step(job, "List dependency licenses")["run"]
-        assert tools.requirement("pip-licenses") in listing
-        assert project_python in listing
-        assert "--format=json --output-file licenses.json" in listing
-        (upload,) = uses(job, "actions/upload-artifact")
-        assert upload["with"] == {
-            "name": license.TABLE_ARTIFACT,
-            "path": "licenses.json\nlicenses.md\n",
-            "if-no-files-found": "warn",
-            "overwrite": True,
-        }
-        assert upload["if"] == "always()"
+    install = step(rendered[name][1]["jobs"]["dependencies"], "Install the shipped dependencies")
+    assert recorded_calls(install["run"], tmp_path, ("poetry", "uv", "python")) == calls
+
+
+def test_shipped_extras_are_the_modes_extras_each_once() -> None:
+    assert license.shipped_extras(design("pip-custom")) == ["ml", "otel"]
+    assert license.shipped_extras(design("default")) == []  # ModelMuxer's modes install groups only
+
+
+@pytest.mark.parametrize(
+    ("name", "python", "project_python"),
+    [
+        ("default", "3.12", '"$(poetry env info --executable)"'),
+        ("pip-custom", "3.11", '"$(command -v python)"'),
+        ("uv-no-header", "3.12", '"$PWD/.venv/bin/python"'),
+    ],
+)
+def test_dependency_job_lists_the_project_environment_with_the_pinned_pip_licenses(
+    rendered: Rendered, name: str, python: str, project_python: str
+) -> None:
+    job = rendered[name][1]["jobs"]["dependencies"]
+    setup = uses(job, "actions/setup-python") or uses(job, "astral-sh/setup-uv")
+    assert setup[0]["with"]["python-version"] == python
+    listing = step(job, "List dependency licenses")["run"]
+    assert tools.requirement("pip-licenses") in listing
+    assert f"--python {project_python}" in listing
+    assert "--from=mixed --with-urls --format=json --output-file licenses.json" in listing
+    own = step(job, "Find the packages installed from this repository")
+    assert own["run"] == license.project_packages_script(design(name))
+    assert own["run"].startswith(f"{project_python} - <<'PY'\n")  # the project environment's own Python
+    names = [each["name"] for each in job["steps"]]
+    assert (
+        names.index("Install the shipped dependencies")
+        < names.index(own["name"])
+        < names.index("List dependency licenses")
+        < names.index("Check licenses against the allow and deny lists")
+    )
+    (upload,) = uses(job, "actions/upload-artifact")
+    assert upload["with"]["name"] == license.TABLE_ARTIFACT
+    assert upload["with"]["path"] == "licenses.json\nlicenses.md\n"
+    assert upload["if"] == "always()"
     assert len(tools.requirement("pip-licenses").split("==")[1].split(".")) == 3
 
 
-def test_allow_and_deny_lists_reach_the_check_through_env(
-    rendered: dict[str, tuple[str, dict[str, Any], Path]],
-) -> None:
+def test_uv_runs_pip_licenses_as_a_uv_tool(rendered: Rendered) -> None:
+    # setup-uv puts no `python` on PATH, so pip-licenses gets its own environment from uv
+    listing = step(rendered["uv-no-header"][1]["jobs"]["dependencies"], "List dependency licenses")["run"]
+    assert listing.startswith(f"uv tool run --from {tools.requirement('pip-licenses')} pip-licenses ")
+
+
+def test_lists_and_exceptions_reach_the_check_through_env(rendered: Rendered) -> None:
     for name in DESIGNS:
-        settings = design(DESIGNS[name]).license
+        settings = design(name).license
         check = step(
             rendered[name][1]["jobs"]["dependencies"], "Check licenses against the allow and deny lists"
         )
-        assert check["env"] == {
-            "ALLOWED_LICENSES": " ".join(settings.allow),
-            "DENIED_LICENSES": " ".join(settings.deny),
-        }
-        assert check["run"] == license.CHECK_SCRIPT
+        expected = {"ALLOWED_LICENSES": " ".join(settings.allow), "DENIED_LICENSES": " ".join(settings.deny)}
+        if settings.exceptions:
+            expected["LICENSE_EXCEPTIONS"] = "".join(f"{k}: {v}\n" for k, v in settings.exceptions.items())
+        assert check["env"] == expected
+        assert check["run"] == license.check_script(design(name))
 
 
 # --- report ------------------------------------------------------------------------------------
 
 
-def test_report_collects_both_results_always(rendered: dict[str, tuple[str, dict[str, Any], Path]]) -> None:
-    for _, workflow, _ in rendered.values():
-        report = workflow["jobs"]["report"]
+def test_report_collects_every_result_always(rendered: Rendered) -> None:
+    for name in ("default", "pip-custom"):
+        report = rendered[name][1]["jobs"]["report"]
         assert report["needs"] == ["headers", "dependencies"]
         assert report["if"] == "always()"
         assert report["env"] == {
@@ -211,6 +320,8 @@ def test_report_collects_both_results_always(rendered: dict[str, tuple[str, dict
         downloads = uses(report, "actions/download-artifact")
         assert [d["with"]["name"] for d in downloads] == [license.HEADERS_ARTIFACT, license.TABLE_ARTIFACT]
         assert all(d["continue-on-error"] is True for d in downloads)
+    for name in DESIGNS:
+        report = rendered[name][1]["jobs"]["report"]
         (upload,) = uses(report, "actions/upload-artifact")
         assert upload["with"]["name"] == "license-compliance-report"
         assert upload["if"] == "always()"
@@ -229,6 +340,7 @@ def test_report_collects_both_results_always(rendered: dict[str, tuple[str, dict
         ({"header_globs": ["lib/*.py"]}, "HEADER_GLOBS: |\n            lib/*.py\n"),
         ({"allow": ["MIT", "ISC"]}, "ALLOWED_LICENSES: MIT ISC\n"),
         ({"deny": ["SSPL-1.0"]}, "DENIED_LICENSES: SSPL-1.0\n"),
+        ({"exceptions": {"pyzmq": "LGPL, linked dynamically"}}, "pyzmq: LGPL, linked dynamically\n"),
         ({"timeout_minutes": 7}, "timeout-minutes: 7\n"),
     ],
 )
@@ -237,10 +349,12 @@ def test_each_license_option_changes_the_output(change: dict[str, Any], expected
     assert expected in render({"license": change})
 
 
-def test_project_python_and_package_manager_shape_the_dependency_job() -> None:
+def test_the_package_manager_shapes_the_dependency_job() -> None:
     pip = render({"project": {"package_manager": "pip", "python": "3.11"}})
-    assert "snok/install-poetry" not in pip and "python-version: '3.11'" in pip
-    assert "snok/install-poetry" in render({})
+    assert "Install Poetry" not in pip and "python-version: '3.11'" in pip
+    assert f"pipx install {tools.requirement('poetry')}" in render({})
+    assert "astral-sh/setup-uv@" in render({"project": {"package_manager": "uv"}})
+    assert blocks.install_shipped(design("default")).get("shell") == "bash"
 
 
 @pytest.mark.parametrize("header", ["", "  \n", "Copyright ${{ github.actor }}"])

@@ -8,9 +8,9 @@ result. Drift (drift.py) is not in the list: it compares the files with what the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipekit.check import (
@@ -38,11 +38,13 @@ YAML_RULE = "yaml"  # a workflow file pipekit's YAML 1.2 reader (GitHub's rules)
 @dataclass(frozen=True)
 class CheckInputs:
     """What the checks look at, read once: the workflows (parsed, for the in-process checks), the
-    gitleaks configs, and the gitleaks release that reads them (None: what gitleaks-action runs)."""
+    gitleaks configs, the gitleaks release that reads them (None: the design's default release), and the
+    design's own action pins (its ``pins:``), which replace pipekit's for their actions."""
 
     workflows: tuple[YamlSource, ...] = ()
     gitleaks_configs: tuple[Path, ...] = ()
     gitleaks_version: str | None = None
+    design_pins: Mapping[str, pins.Release] = field(default_factory=lambda: pins.NO_PINS)
 
     @property
     def workflow_paths(self) -> list[Path]:
@@ -78,6 +80,12 @@ def _workflow_parser(inputs: CheckInputs) -> list[Finding]:
     return workflow_parser.check(inputs.workflow_paths)
 
 
+def _pins(inputs: CheckInputs) -> list[Finding]:
+    return [
+        finding for source in inputs.workflows for finding in pins.check_source(source, inputs.design_pins)
+    ]
+
+
 def _gitleaks_config(inputs: CheckInputs) -> list[Finding]:
     return gitleaks_config.check(inputs.gitleaks_configs, inputs.gitleaks_version)
 
@@ -92,7 +100,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         name="action-pins",
         authority=pins.AUTHORITY,
-        run=_each_workflow(pins.check_source),
+        run=_pins,
         rules=(pins.RULE,),
     ),
     Check(
@@ -128,7 +136,11 @@ CHECKS: tuple[Check, ...] = (
 DEFAULT_CHECKS: tuple[Check, ...] = tuple(check for check in CHECKS if check.by_default)
 
 
-def gather(paths: Sequence[Path], gitleaks_version: str | None = None) -> tuple[CheckInputs, list[Finding]]:
+def gather(
+    paths: Sequence[Path],
+    gitleaks_version: str | None = None,
+    design_pins: Mapping[str, pins.Release] = pins.NO_PINS,
+) -> tuple[CheckInputs, list[Finding]]:
     """Sort files into workflows (by suffix) and gitleaks configs, and parse the workflows once.
 
     A workflow that is not YAML GitHub can read is a finding (rule ``yaml``) and goes to no check:
@@ -151,7 +163,7 @@ def gather(paths: Sequence[Path], gitleaks_version: str | None = None) -> tuple[
                 )
         else:
             raise InputFileError(f"{path}: not a workflow (.yaml, .yml) or a gitleaks config (.toml)")
-    return CheckInputs(tuple(workflows), tuple(configs), gitleaks_version), unreadable
+    return CheckInputs(tuple(workflows), tuple(configs), gitleaks_version, design_pins), unreadable
 
 
 def run_all(
@@ -159,16 +171,17 @@ def run_all(
     *,
     checks: Sequence[Check] = CHECKS,
     gitleaks_version: str | None = None,
+    design_pins: Mapping[str, pins.Release] = pins.NO_PINS,
 ) -> list[Finding]:
     """Run `checks` (all of them by default) on workflow and gitleaks config files; findings come in
-    file, line and column order.
+    file, line and column order. `design_pins` is the design's ``pins:`` (design.pins).
 
     The checks run side by side: the outside tools are processes, so their time mostly overlaps the
     in-process checks'.
     """
     files = as_paths(paths)
     require_files(files)
-    inputs, findings = gather(files, gitleaks_version)
+    inputs, findings = gather(files, gitleaks_version, design_pins)
     with ThreadPoolExecutor(max_workers=max(len(checks), 1), thread_name_prefix="pipekit-check") as pool:
         # Outside tools first, so their processes start before the in-process checks take the interpreter.
         running = [pool.submit(check.run, inputs) for check in sorted(checks, key=lambda c: not c.outside)]

@@ -129,9 +129,9 @@ def check_text(text: str, file: str, version: str) -> list[Finding]:
 
 
 def check(paths: PathArg | Iterable[PathArg], version: str | None = None) -> list[Finding]:
-    """Check config files; `version` is the gitleaks release that reads them, by default the one
-    gitleaks-action runs unless told otherwise."""
+    """Check config files; `version` is the gitleaks release that reads them, by default the newest
+    pipekit supports (what a design runs unless it names one)."""
     sources = as_paths(paths)
     require_files(sources)
-    release = version if version is not None else gitleaks.releases().action_default
+    release = version if version is not None else gitleaks.default_version()
     return [finding for path in sources for finding in check_text(yamlio.read_text(path), str(path), release)]

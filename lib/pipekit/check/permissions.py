@@ -15,6 +15,7 @@ everything) when there are none. pipekit's rules on top, each a rule id:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,11 @@ class Need:
     required: bool = True
 
 
+# A request path of the workflow-runs endpoints, /repos/{owner}/{repo}/actions/runs or
+# .../actions/workflows/{workflow}/runs, in a step's script (deploy.yaml's release gate builds the latter).
+_READS_RUNS = re.compile(r"/actions/(?:workflows/[^/\s]+/)?runs\b")
+
+
 def _truthy(value: Any) -> bool:
     """Whether an action input is on: an expression may be, false and empty are not."""
     return value not in (None, False, "", "false")
@@ -109,15 +115,30 @@ def needs_of(step: Mapping[str, Any], job_steps: Sequence[Mapping[str, Any]]) ->
             Need("id-token", "write", f"{action} signs with the workflow's OIDC identity"),
             Need("attestations", "write", f"{action} stores the attestation"),
         ]
+    if isinstance(run, str) and _READS_RUNS.search(run):
+        # GitHub's REST API "List workflow runs": fine-grained tokens need "Actions" repository read
+        return [Need("actions", "read", "the step lists workflow runs through GitHub's REST API")]
     if action == "peter-evans/create-or-update-comment" or (isinstance(run, str) and "gh pr comment" in run):
         return [Need("pull-requests", "write", "the step comments on a pull request")]
-    if action == "benchmark-action/github-action-benchmark" and (
-        _truthy(inputs.get("comment-always")) or _truthy(inputs.get("auto-push"))
-    ):
-        return [Need("contents", "write", f"{action} comments on the commit or pushes its data")]
-    if action == "gitleaks/gitleaks-action":
-        return [Need("pull-requests", "read", f"{action} lists a pull request's commits")]
+    if action == "benchmark-action/github-action-benchmark":
+        return _benchmark_needs(action, inputs)
     return []
+
+
+def _benchmark_needs(action: str, inputs: Mapping[str, Any]) -> list[Need]:
+    """github-action-benchmark v1.22.0 pushes its data with auto-push, and comments (comment-always,
+    comment-on-alert) on a pull request as a review (dist/src/comment/leavePRComment.js,
+    pulls.createReview), elsewhere on the commit (leaveCommitComment.js, repos.createCommitComment)."""
+    needs: list[Need] = []
+    if _truthy(inputs.get("auto-push")):
+        needs.append(Need("contents", "write", f"{action} pushes its data branch"))
+    comments = [inputs.get(key) for key in ("comment-always", "comment-on-alert")]
+    if any(_truthy(value) for value in comments):
+        if all(not _truthy(v) or "github.event_name == 'pull_request'" in str(v) for v in comments):
+            needs.append(Need("pull-requests", "write", f"{action} comments on the pull request"))
+        else:
+            needs.append(Need("contents", "write", f"{action} comments on the commit"))
+    return needs
 
 
 def _strongest(needs: Iterable[Need], *, required_only: bool) -> dict[str, Need]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-NAMES: tuple[str, ...] = ("plan", "expand", "render", "check", "notebooks", "schema")
+NAMES: tuple[str, ...] = ("init", "plan", "expand", "render", "check", "pins", "notebooks", "schema")
 
 
 def modules() -> list[ModuleType]:

@@ -58,6 +58,25 @@ class PipelinePlan:
         return next(run for run in self.triggers if run.trigger == name)
 
 
+# The workflow whose pull-request runs ignore project.paths_ignore: it holds the required check, and a
+# workflow a path filter skips leaves its required checks pending (GitHub docs, "Troubleshooting required
+# status checks"), so a docs-only pull request could never merge.
+REQUIRED_CHECK_WORKFLOW = "test"
+DOCS_ONLY_PULL_REQUESTS = "pull_request (ignored paths only)"
+
+
+def runs_per_month(design: Design, trigger: Trigger, workflow: str | None = None) -> int:
+    """How often `trigger` starts `workflow` (default: every workflow) in a month. Pushes and pull
+    requests that change only ignored paths (project.paths_ignore) start none, but for test.yaml's pull
+    requests."""
+    runs = design.billing.runs_per_month.get(trigger, 0)
+    if trigger not in ("pull_request", "push") or not design.project.paths_ignore:
+        return runs
+    if trigger == "pull_request" and workflow == REQUIRED_CHECK_WORKFLOW:
+        return runs
+    return round(runs * (1 - design.billing.ignored_share))
+
+
 def plan_design(design: Design) -> PipelinePlan:
     """Cost and schedule every trigger of the design, and project a month."""
     cat = load_catalog()
@@ -99,8 +118,16 @@ def plan_design(design: Design) -> PipelinePlan:
                 schedule=schedule.simulate(runs, plan=plan, catalog=cat, custom_runners=custom),
             )
         )
-    month = billing.project_month(
-        [(run.trigger, design.billing.runs_per_month.get(run.trigger, 0), run.cost) for run in triggers],
-        plan=plan,
+    rows: list[tuple[str, int, billing.RunCost]] = [
+        (run.trigger, runs_per_month(design, run.trigger), run.cost) for run in triggers
+    ]
+    pull_request = next(run for run in triggers if run.trigger == "pull_request")
+    docs_only = runs_per_month(design, "pull_request", REQUIRED_CHECK_WORKFLOW) - runs_per_month(
+        design, "pull_request"
     )
+    required = files.workflow_file(REQUIRED_CHECK_WORKFLOW).name
+    test_only = [wf.cost for wf in pull_request.workflows if wf.workflow == required]
+    if docs_only and test_only:
+        rows.append((DOCS_ONLY_PULL_REQUESTS, docs_only, test_only[0]))
+    month = billing.project_month(rows, plan=plan)
     return PipelinePlan(design=design, triggers=tuple(triggers), month=month)

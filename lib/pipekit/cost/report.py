@@ -41,11 +41,21 @@ def format_text(plan: PipelinePlan) -> str:
                 f"  {job.job.name:<44}{job.runner.label:<16}{job.minutes:>6.1f} min"
                 f"{job.billable_minutes:>4} billable{usd(job.usd):>8}"
             )
+    deploy = design.deploy
+    if deploy.enabled:
+        how = (
+            "after the production environment's required reviewers approve"
+            if deploy.production_approval == "reviewers"
+            else "when someone starts the promotion by hand (workflow_dispatch); required reviewers on "
+            "environments need a public repository or GitHub Enterprise"
+        )
+        lines += ["", f"Production deploys {how}."]
     month = plan.month
     lines += ["", f"Per month ({month.plan.name} plan, {month.plan.included_minutes:,} included minutes):"]
+    width = max(14, *(len(row.trigger) + 1 for row in month.triggers))
     for row in month.triggers:
         lines.append(
-            f"  {row.trigger:<14}{row.runs:>5} runs{row.billable_minutes:>9} billable min"
+            f"  {row.trigger:<{width}}{row.runs:>5} runs{row.billable_minutes:>9} billable min"
             f"{row.included_minutes_used:>9} included{usd(row.gross_usd):>12} gross"
             f"{usd(row.overage_usd):>12} to pay"
         )

@@ -1,6 +1,8 @@
 """The design model: what `pipeline.yaml` holds, as typed frozen dataclasses, with every default here.
 
-The defaults *are* the reference pipeline (ModelMuxer's CI/CD), so an empty design file renders it.
+The defaults describe a generic Python project (pip, `src/`, one test mode, no image, no deploys): an
+empty design file renders a pipeline that asks nothing of the repository it does not have. `pipekit init`
+writes a design from a repository's own files.
 Each field's `spec(...)` says its YAML key, pattern, bounds and help text; `pipekit.typed` converts
 plain data with them and `design.rules` checks what spans several keys.
 """
@@ -34,7 +36,11 @@ SEVERITY = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 # No leading '-': a folder named like an option would reach mypy or bandit as one.
 PATH_GLOB = r"[A-Za-z0-9_./*?\[\]{},][A-Za-z0-9_./*?\[\]{},-]*"
 URL = r"https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?"
+# A preview URL may name the pull request: {pr} becomes its number.
+PREVIEW_URL = r"https://[A-Za-z0-9.{}-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/{}-]*)?"
 SPDX = r"[A-Za-z0-9.+-]+"
+PACKAGE = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"  # a distribution name as PyPI writes it
+SHA = r"[0-9a-f]{40}"
 
 Trigger = Literal["pull_request", "push", "schedule"]
 TRIGGERS: tuple[Trigger, ...] = ("pull_request", "push", "schedule")
@@ -49,26 +55,42 @@ def _frozen(**values: Any) -> Any:
 class Project:
     """The repository the pipeline is for."""
 
-    name: str = spec("modelmuxer", pattern=NAME, expected=NAME_WORDS, doc="Project name, used in titles")
+    name: str = spec("project", pattern=NAME, expected=NAME_WORDS, doc="Project name, used in titles")
     owner_type: Literal["organization", "user"] = spec(
-        "organization", doc="Who owns the repository; gitleaks-action needs a license on organizations"
+        "organization", doc="Who owns the repository: an organization or a personal account"
     )
     default_branch: str = spec("main", pattern=BRANCH, expected="a branch name", doc="Branch that deploys")
-    package_manager: Literal["poetry", "pip"] = spec("poetry", doc="How dependencies are installed")
+    package_manager: Literal["poetry", "uv", "pip"] = spec("pip", doc="How dependencies are installed")
+    requirements: tuple[str, ...] = spec(
+        (),
+        pattern=PATH_GLOB,
+        expected="a relative path",
+        doc="pip only: requirements files installed with the project (empty: the project alone)",
+    )
     source_dirs: tuple[str, ...] = spec(
-        ("app",), pattern=PATH_GLOB, expected="a relative path", min_items=1, doc="Source folders"
+        ("src",), pattern=PATH_GLOB, expected="a relative path", min_items=1, doc="Source folders"
     )
     tests_dir: str = spec("tests", pattern=PATH_GLOB, expected="a relative path", doc="Test folder")
     python: str = spec(
-        "3.12", pattern=PYTHON_VERSION, expected=PYTHON_WORDS, doc="Python for non-matrix jobs"
+        "3.13", pattern=PYTHON_VERSION, expected=PYTHON_WORDS, doc="Python for non-matrix jobs"
     )
+    paths_ignore: tuple[str, ...] = spec(
+        (),
+        pattern=PATH_GLOB,
+        expected="a path glob",
+        doc="A push or pull request that changes only these paths (docs) starts no workflow",
+    )
+    artifact_retention_days: int = spec(14, minimum=1, maximum=90, doc="Days GitHub keeps uploaded artifacts")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Mode:
-    """One test mode: which package extras to install and which environment to set."""
+    """One test mode: the environment it sets, and the extras and dependency groups it installs."""
 
     extras: tuple[str, ...] = spec((), pattern=NAME, expected=NAME_WORDS, doc="Package extras to install")
+    groups: tuple[str, ...] = spec(
+        (), pattern=NAME, expected=NAME_WORDS, doc="Dependency groups to install (PEP 735, Poetry, uv)"
+    )
     env: Mapping[str, str] = spec(
         factory=_frozen(),
         key_pattern=ENV_NAME,
@@ -84,18 +106,16 @@ class Matrix:
     """The test matrix axes, as GitHub's strategy.matrix."""
 
     python_version: tuple[str, ...] = spec(
-        ("3.11", "3.12"), key="python-version", pattern=PYTHON_VERSION, expected=PYTHON_WORDS, min_items=1
+        ("3.12", "3.13"), key="python-version", pattern=PYTHON_VERSION, expected=PYTHON_WORDS, min_items=1
     )
     os: tuple[str, ...] = spec(
-        ("ubuntu-latest", "macos-latest", "windows-latest"),
+        ("ubuntu-latest",),
         pattern=NAME,
         expected="a runner label",
         min_items=1,
         runner_label=True,
     )
-    mode: tuple[str, ...] = spec(
-        ("basic", "enhanced", "production"), pattern=NAME, expected=NAME_WORDS, min_items=1
-    )
+    mode: tuple[str, ...] = spec(("default",), pattern=NAME, expected=NAME_WORDS, min_items=1)
     include: tuple[Mapping[str, Any], ...] = spec((), doc="Entries added after exclude (GitHub rules)")
     exclude: tuple[Mapping[str, Any], ...] = spec((), doc="Partial combinations to remove")
 
@@ -129,9 +149,9 @@ class Coverage:
 class Benchmark:
     """Performance benchmark: results stored as an artifact and commented on pull requests."""
 
-    enabled: bool = spec(True)
+    enabled: bool = spec(False)
     command: str = spec(
-        "pytest tests/benchmarks --benchmark-only --benchmark-json=benchmark.json",
+        "pytest --benchmark-only --benchmark-json=benchmark.json",
         doc="Shell command that writes benchmark.json",
     )
     tool: Literal["pytest", "customSmallerIsBetter", "customBiggerIsBetter"] = spec("pytest")
@@ -151,34 +171,34 @@ class Lint:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class TestWorkflow:
-    """test.yaml: lint, the test matrix, benchmarks and a dependency audit."""
+    """test.yaml: lint, the test matrix and benchmarks, and one job that passes when they all did (the
+    check to require in branch protection). Dependencies are audited once, in security.yaml."""
 
     matrix: Matrix = spec(factory=Matrix)
     modes: Mapping[str, Mode] = spec(
-        factory=lambda: MappingProxyType(
-            {
-                "basic": Mode(),
-                "enhanced": Mode(extras=("enhanced",)),
-                "production": Mode(
-                    extras=("enhanced", "production"), env=MappingProxyType({"ENV": "production"})
-                ),
-            }
-        ),
+        factory=lambda: MappingProxyType({"default": Mode()}),
         key_pattern=NAME,
         key_expected=NAME_WORDS,
-        doc="Each mode's extras and environment, by mode name",
+        doc="Each mode's environment, extras and dependency groups, by mode name",
     )
-    mode_variable: str = spec(
-        "MODELMUXER_MODE", pattern=ENV_NAME, expected=ENV_WORDS, doc="Receives the mode"
+    mode_variable: str | None = spec(
+        None,
+        pattern=ENV_NAME,
+        expected=ENV_WORDS,
+        doc="An environment variable that receives the mode's name (null: none)",
     )
     fail_fast: bool = spec(False, key="fail-fast")
     max_parallel: int | None = spec(None, key="max-parallel", minimum=1, maximum=256)
+    setup: str | None = spec(
+        None,
+        doc="Shell commands (bash) each test leg runs after installing the project and before the tests: "
+        "tools or services the tests need; null: none",
+    )
     pytest_args: str = spec("", doc="Extra pytest arguments")
-    min_tests: int = spec(116, minimum=0, doc="Fail when fewer tests ran")
+    min_tests: int = spec(1, minimum=0, doc="Fail when fewer tests ran")
     coverage: Coverage = spec(factory=Coverage)
     benchmark: Benchmark = spec(factory=Benchmark)
     lint: Lint = spec(factory=Lint)
-    dependency_audit: bool = spec(True, doc="pip-audit the locked dependencies")
     timeout_minutes: int = spec(30, minimum=1, maximum=360)
 
 
@@ -189,7 +209,9 @@ class Trivy:
     enabled: bool = spec(True)
     severity: tuple[SEVERITY, ...] = spec(("CRITICAL", "HIGH"), min_items=1)
     ignore_unfixed: bool = spec(True)
-    fail_on_findings: bool = spec(False, doc="Fail the job (exit code 1) on findings")
+    fail_on_findings: bool = spec(
+        True, doc="Fail the job on findings (false: report only, and the job summary says so)"
+    )
     category: str = spec("trivy", pattern=NAME, expected=NAME_WORDS, doc="SARIF category")
 
 
@@ -197,7 +219,7 @@ class Trivy:
 class Build:
     """build.yaml: multi-platform Docker image with Buildx, cache, attestations and a Trivy scan."""
 
-    enabled: bool = spec(True)
+    enabled: bool = spec(False)
     registry: str = spec("ghcr.io", pattern=HOST, expected="a registry host such as 'ghcr.io'")
     image: str | None = spec(None, pattern=IMAGE, expected=IMAGE_WORDS, doc="Default: the repository name")
     context: str = spec(".", pattern=PATH_GLOB, expected="a relative path")
@@ -235,16 +257,13 @@ class GitleaksAllowlist:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Gitleaks:
-    """Secret scanning with gitleaks-action and a generated .gitleaks.toml."""
+    """Secret scanning with the gitleaks command line (MIT licensed) and a generated .gitleaks.toml."""
 
     enabled: bool = spec(True)
     version: str = spec(
-        factory=lambda: gitleaks.releases().action_default,
+        factory=lambda: gitleaks.versions()[-1],
         choices=gitleaks.versions,
-        doc="The gitleaks release the workflow runs (default: the one gitleaks-action runs by itself)",
-    )
-    license_secret: str | None = spec(
-        "GITLEAKS_LICENSE", pattern=ENV_NAME, expected="a secret name", doc="Needed for organizations"
+        doc="The gitleaks release the workflow runs (default: the newest pipekit knows)",
     )
     allowlist: GitleaksAllowlist = spec(factory=GitleaksAllowlist)
     disabled_rules: tuple[str, ...] = spec((), pattern=NAME, expected="a gitleaks rule id")
@@ -258,7 +277,9 @@ class Bandit:
     enabled: bool = spec(True)
     severity: Literal["low", "medium", "high"] = spec("medium", doc="Lowest severity reported")
     confidence: Literal["low", "medium", "high"] = spec("medium", doc="Lowest confidence reported")
-    fail_on_findings: bool = spec(False)
+    fail_on_findings: bool = spec(
+        True, doc="Fail the job on findings (false: report only, and the job summary says so)"
+    )
     category: str = spec("bandit", pattern=NAME, expected=NAME_WORDS)
 
 
@@ -286,6 +307,11 @@ class Security:
         pattern=r"[0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+",
         expected="a five-field cron expression such as '17 3 * * 1'",
     )
+    code_security: bool = spec(
+        False,
+        doc="GitHub Code Security is on for this private repository: SARIF goes to code scanning and "
+        "dependency review runs (public repositories have both without it)",
+    )
     gitleaks: Gitleaks = spec(factory=Gitleaks)
     trivy: Trivy = spec(factory=lambda: Trivy(category="trivy-fs"))
     bandit: Bandit = spec(factory=Bandit)
@@ -300,8 +326,8 @@ class License:
     """license-compliance.yaml: source headers, dependency licenses, a report."""
 
     enabled: bool = spec(True)
-    header: str = spec("SPDX-License-Identifier:", doc="Text every source file must contain")
-    header_globs: tuple[str, ...] = spec(("app/**/*.py",), pattern=PATH_GLOB, expected="a path glob")
+    header: str | None = spec(None, doc="Text every source file begins with (null: no header check)")
+    header_globs: tuple[str, ...] = spec(("src/**/*.py",), pattern=PATH_GLOB, expected="a path glob")
     allow: tuple[str, ...] = spec(
         (
             "MIT",
@@ -330,6 +356,14 @@ class License:
         pattern=SPDX,
         expected="an SPDX license id",
     )
+    exceptions: Mapping[str, str] = spec(
+        factory=_frozen(),
+        key_pattern=PACKAGE,
+        key_expected="a package name",
+        pattern=ONE_LINE,
+        expected="a reason on one line",
+        doc="Packages accepted whatever their license says, each with the reason",
+    )
     timeout_minutes: int = spec(15, minimum=1, maximum=360)
 
 
@@ -339,37 +373,63 @@ class Environment:
 
     environment: str = spec(pattern=NAME, expected=NAME_WORDS, doc="GitHub environment name")
     url: str = spec(pattern=URL, expected="an https:// URL")
+    secrets: tuple[str, ...] = spec(
+        (), pattern=ENV_NAME, expected="a secret name", doc="Secrets of this environment the commands get"
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Preview:
+    """Preview deployments: one GitHub environment per pull request, torn down when it closes."""
+
+    environment: str = spec(
+        "preview", pattern=NAME, expected=NAME_WORDS, doc="GitHub environment name; the PR number is added"
+    )
+    url: str = spec(
+        "https://pr-{pr}.preview.example.com",
+        pattern=PREVIEW_URL,
+        expected="an https:// URL, where {pr} stands for the pull request number",
+    )
+    secrets: tuple[str, ...] = spec(
+        (), pattern=ENV_NAME, expected="a secret name", doc="Secrets of the preview environment"
+    )
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class DeployCommands:
-    """User shell commands; they get DEPLOY_ENVIRONMENT, DEPLOY_URL, GIT_SHA and, for staging and
-    production when build.yaml is on, IMAGE (the image it pushed; previews deploy the checked-out source)."""
+    """The team's shell commands. They get DEPLOY_ENVIRONMENT, DEPLOY_URL, GIT_SHA (not in a teardown), the
+    environment's secrets, IMAGE for staging and production (the image build.yaml pushed, by digest;
+    previews deploy the checked-out source) and PR_NUMBER for previews."""
 
-    deploy: str = spec('echo "deploy $IMAGE to $DEPLOY_ENVIRONMENT: set deploy.commands.deploy"; exit 1')
-    health: str = spec('curl --fail --silent --show-error "$DEPLOY_URL/health"')
-    smoke: str = spec('curl --fail --silent --show-error "$DEPLOY_URL/v1/models"')
-    rollback: str = spec('echo "roll back $DEPLOY_ENVIRONMENT: set deploy.commands.rollback"; exit 1')
+    deploy: str | None = spec(None, doc="Deploys to DEPLOY_ENVIRONMENT")
+    health: str | None = spec(None, doc="Exits 0 once the deployment answers; retried")
+    smoke: str | None = spec(None, doc="Quick functional checks after a healthy deploy (null: none)")
+    rollback: str | None = spec(
+        None, doc="Restores the previous release after a failed, cancelled or timed-out deploy"
+    )
+    teardown: str | None = spec(None, doc="Removes a preview when its pull request closes")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Deploy:
-    """deploy.yaml: staging from the default branch, gated production, previews for feature PRs."""
+    """deploy.yaml: staging from the default branch, production after approval, previews per pull request."""
 
-    enabled: bool = spec(True)
+    enabled: bool = spec(False)
     staging: Environment = spec(
-        factory=lambda: Environment(environment="staging", url="https://staging.modelmuxer.example")
+        factory=lambda: Environment(environment="staging", url="https://staging.example.com")
     )
     production: Environment = spec(
-        factory=lambda: Environment(environment="production", url="https://modelmuxer.example")
+        factory=lambda: Environment(environment="production", url="https://example.com")
     )
-    preview: Environment | None = spec(
-        factory=lambda: Environment(environment="preview", url="https://preview.modelmuxer.example"),
-        doc="Preview deployments for pull requests from feature branches; null turns them off",
+    production_approval: Literal["reviewers", "manual"] = spec(
+        "manual",
+        doc="reviewers: the production environment's required reviewers approve (private repositories "
+        "need GitHub Enterprise); manual: someone starts the promotion by hand (workflow_dispatch)",
     )
-    preview_branch_prefix: str = spec("feature/", pattern=BRANCH, expected="a branch prefix")
+    preview: Preview | None = spec(
+        None, doc="Preview deployments for pull requests from this repository; null turns them off"
+    )
     commands: DeployCommands = spec(factory=DeployCommands)
-    secrets: tuple[str, ...] = spec(("DEPLOY_TOKEN",), pattern=ENV_NAME, expected="a secret name")
     health_retries: int = spec(10, minimum=1, maximum=100)
     health_interval_seconds: int = spec(15, minimum=1, maximum=600)
     timeout_minutes: int = spec(30, minimum=1, maximum=360)
@@ -379,7 +439,7 @@ class Deploy:
 class Billing:
     """Inputs of the cost estimate."""
 
-    plan: Literal["free", "pro", "team", "enterprise"] = spec("team")
+    plan: Literal["free", "pro", "team", "enterprise"] = spec("free")
     visibility: Literal["public", "private"] = spec("private")
     prices_on: str = spec(
         factory=lambda: load_catalog().default_prices_on.isoformat(),
@@ -393,6 +453,13 @@ class Billing:
         maximum=100_000,
         hint="runs a month",
         doc="How often each trigger fires",
+    )
+    ignored_share: float = spec(
+        0.0,
+        minimum=0,
+        maximum=1,
+        doc="Share of pushes and pull requests that change only project.paths_ignore paths: they start "
+        "no workflow",
     )
 
 
@@ -413,9 +480,7 @@ class Estimates:
     minutes: Mapping[str, Mapping[str, float]] = spec(
         factory=lambda: MappingProxyType(
             {
-                "test": MappingProxyType(
-                    {"lint": 2.5, "test": 6.0, "benchmark": 5.0, "dependency-audit": 1.5}
-                ),
+                "test": MappingProxyType({"lint": 2.5, "test": 6.0, "benchmark": 5.0, "passed": 0.2}),
                 "build": MappingProxyType({"image": 11.0}),
                 "security": MappingProxyType(
                     {
@@ -428,7 +493,7 @@ class Estimates:
                     }
                 ),
                 "license-compliance": MappingProxyType({"headers": 0.4, "dependencies": 2.0, "report": 0.3}),
-                "deploy": MappingProxyType({"preview": 4.0, "staging": 5.0, "production": 5.0}),
+                "deploy": MappingProxyType({"gate": 0.5, "preview": 4.0, "staging": 5.0, "production": 5.0}),
             }
         ),
         minimum=0,
@@ -441,12 +506,21 @@ class Estimates:
         factory=_frozen(linux=1.0, windows=1.6, macos=1.3), minimum=0, exclusive_minimum=True, maximum=100
     )
     mode_factor: Mapping[str, float] = spec(
-        factory=_frozen(basic=1.0, enhanced=1.2, production=1.4),
+        factory=_frozen(),
         minimum=0,
         exclusive_minimum=True,
         maximum=100,
     )
     overrides: tuple[Override, ...] = spec(())
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ActionPin:
+    """A release of an action the design pins instead of pipekit's own (taken over by `pipekit pins sync`
+    from a bot's update)."""
+
+    version: str = spec(pattern=r"v[0-9]+(?:\.[0-9]+)*", expected="a release tag such as 'v4.2.2'")
+    sha: str = spec(pattern=SHA, expected="the release's full 40-character commit SHA")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -462,6 +536,12 @@ class Design:
     deploy: Deploy = spec(factory=Deploy)
     runners: Mapping[str, CustomRunner] = spec(
         factory=_frozen(), doc="Self-hosted or larger runner labels, by label"
+    )
+    pins: Mapping[str, ActionPin] = spec(
+        factory=_frozen(),
+        key_pattern=r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+",
+        key_expected="an action's owner/repository",
+        doc="Action releases that replace pipekit's pins, by owner/repository",
     )
     billing: Billing = spec(factory=Billing)
     estimates: Estimates = spec(factory=Estimates)

@@ -250,7 +250,7 @@ def prices_cover_the_runners(design: Design) -> None:
 @rule
 def commands_hold_no_expressions(design: Design) -> None:
     """User commands and the values put beside them reach the workflow as written: no '${{ }}'."""
-    if "${{" in design.license.header:
+    if design.license.header is not None and "${{" in design.license.header:
         raise DesignError(
             "license.header",
             "the header text must not contain '${{': GitHub would evaluate it as an expression, so the "
@@ -260,8 +260,12 @@ def commands_hold_no_expressions(design: Design) -> None:
         "test.benchmark.command": design.test.benchmark.command,
         "test.pytest_args": design.test.pytest_args,
     }
+    if design.test.setup is not None:
+        values["test.setup"] = design.test.setup
     for field in dataclasses.fields(DeployCommands):
-        values[f"deploy.commands.{field.name}"] = getattr(design.deploy.commands, field.name)
+        command = getattr(design.deploy.commands, field.name)
+        if command is not None:
+            values[f"deploy.commands.{field.name}"] = command
     for name, mode in design.test.modes.items():
         for key, value in mode.env.items():
             values[f"test.modes.{name}.env.{key}"] = value
@@ -279,22 +283,95 @@ def commands_are_not_blank(design: Design) -> None:
     }
     if design.test.benchmark.enabled:
         values["test.benchmark.command"] = design.test.benchmark.command
+    values["test.setup"] = design.test.setup
     for path, value in values.items():
-        if not value.strip():
-            raise DesignError(path, "expected a shell command")
-    if design.license.enabled and not design.license.header.strip():
-        raise DesignError("license.header", "expected the header text every source file must contain")
+        if value is not None and not value.strip():
+            raise DesignError(path, "expected a shell command (or null)")
+    header = design.license.header
+    if design.license.enabled and header is not None and not header.strip():
+        raise DesignError("license.header", "expected the text source files begin with, or null for no check")
+
+
+@rule
+def deploys_have_their_commands(design: Design) -> None:
+    """A deploy workflow runs the team's deploy, health check and rollback commands (pipekit ships no
+    placeholder that would fail), and previews need a teardown for when their pull request closes."""
+    deploy = design.deploy
+    if not deploy.enabled:
+        return
+    needed = ["deploy", "health", "rollback"] + (["teardown"] if deploy.preview is not None else [])
+    for name in needed:
+        if getattr(deploy.commands, name) is None:
+            raise DesignError(
+                f"deploy.commands.{name}",
+                f"deploy.yaml needs the {name} command; write it, or set deploy.enabled: false",
+            )
 
 
 @rule
 def deploy_secrets_are_free_names(design: Design) -> None:
     """A secret passed to the deploy commands must not replace a variable the deploy steps set."""
-    for index, name in enumerate(design.deploy.secrets):
-        if name in DEPLOY_VARIABLES or name.startswith(("HEALTH_", "GITHUB_", "WAIT_")):
-            raise DesignError(f"deploy.secrets[{index}]", f"{name} is a name the deploy steps already use")
+    deploy = design.deploy
+    secrets = {"staging": deploy.staging.secrets, "production": deploy.production.secrets}
+    if deploy.preview is not None:
+        secrets["preview"] = deploy.preview.secrets
+    for target, names in secrets.items():
+        for index, name in enumerate(names):
+            if name in DEPLOY_VARIABLES or name.startswith(("HEALTH_", "GITHUB_", "RUNNER_")):
+                raise DesignError(
+                    f"deploy.{target}.secrets[{index}]", f"{name} is a name the deploy steps already use"
+                )
 
 
-DEPLOY_VARIABLES = ("DEPLOY_ENVIRONMENT", "DEPLOY_URL", "IMAGE", "GIT_SHA")
+DEPLOY_VARIABLES = ("DEPLOY_ENVIRONMENT", "DEPLOY_URL", "IMAGE", "GIT_SHA", "PR_NUMBER")
+
+
+@rule
+def preview_secrets_are_their_own(design: Design) -> None:
+    """A preview environment is created on its first deploy, with no secrets of its own, so a preview's
+    secrets are repository secrets: one that staging or production also names would be the same value
+    wherever an environment lacks it, never one token for preview and production."""
+    deploy = design.deploy
+    if not deploy.enabled or deploy.preview is None:
+        return
+    guarded = set(deploy.staging.secrets) | set(deploy.production.secrets)
+    for index, name in enumerate(deploy.preview.secrets):
+        if name in guarded:
+            raise DesignError(
+                f"deploy.preview.secrets[{index}]",
+                f"{name} is also a staging or production secret; give previews a secret of their own",
+            )
+
+
+@rule
+def environments_are_available(design: Design) -> None:
+    """Deploys run in GitHub environments, which private repositories have only on GitHub Pro, Team or
+    Enterprise."""
+    billing = design.billing
+    if design.deploy.enabled and billing.visibility == "private" and billing.plan == "free":
+        raise DesignError(
+            "deploy.enabled",
+            "GitHub environments (and their secrets) are not available to private repositories on the Free "
+            "plan; choose pro, team or enterprise under billing.plan, or turn deploys off",
+        )
+
+
+@rule
+def production_approval_is_available(design: Design) -> None:
+    """Required reviewers on an environment protect a private repository only on GitHub Enterprise;
+    elsewhere the production deploy is promoted by hand."""
+    billing = design.billing
+    if (
+        design.deploy.enabled
+        and design.deploy.production_approval == "reviewers"
+        and billing.visibility == "private"
+        and billing.plan != "enterprise"
+    ):
+        raise DesignError(
+            "deploy.production_approval",
+            f"required reviewers on environments need GitHub Enterprise for private repositories (the "
+            f"design says {billing.plan}); use 'manual' (a person starts the promotion) or change the plan",
+        )
 
 
 @rule
@@ -313,18 +390,6 @@ def health_checks_fit_the_timeout(design: Design) -> None:
 
 
 # ------------------------------------------------------------------------------------------- scanners
-
-
-@rule
-def gitleaks_license_on_organizations(design: Design) -> None:
-    """gitleaks-action needs a license secret on organization-owned repositories."""
-    settings = design.security.gitleaks
-    if settings.enabled and design.project.owner_type == "organization" and not settings.license_secret:
-        raise DesignError(
-            "security.gitleaks.license_secret",
-            "gitleaks-action needs a license secret on organization-owned repositories; "
-            "name the secret (e.g. GITLEAKS_LICENSE) or set project.owner_type: user",
-        )
 
 
 @rule
@@ -375,6 +440,28 @@ def license_lists_do_not_overlap(design: Design) -> None:
 
 
 # ------------------------------------------------------------------------------------------ estimates
+
+
+@rule
+def ignored_paths_are_named(design: Design) -> None:
+    """Runs skipped for changes to ignored paths need the paths: without project.paths_ignore every
+    push starts the workflows."""
+    if design.billing.ignored_share > 0 and not design.project.paths_ignore:
+        raise DesignError(
+            "billing.ignored_share",
+            "no change is ignored without project.paths_ignore (e.g. ['docs/**', '*.md']); set it, or 0",
+        )
+
+
+@rule
+def pins_name_actions_pipekit_uses(design: Design) -> None:
+    """A design's own pin replaces one of pipekit's: an action pipekit never writes has nothing to pin."""
+    from pipekit.facts import actions
+
+    known = actions.load_pins()
+    for name in design.pins:
+        if name not in known:
+            raise DesignError(f"pins.{name}", f"pipekit uses no action {name!r}{did_you_mean(name, known)}")
 
 
 @rule

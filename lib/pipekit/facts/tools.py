@@ -30,6 +30,11 @@ def _requirements() -> Mapping[str, str]:
     return found
 
 
+def version(tool: str) -> str:
+    """The pinned release of `tool`, e.g. ``0.13.9``."""
+    return requirement(tool).partition("==")[2]
+
+
 def requirement(tool: str) -> str:
     """The pinned pip requirement of `tool`, e.g. ``pip-audit==2.10.1``."""
     try:

@@ -14,8 +14,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from pipekit import files
 from pipekit.cost.frames import gantt_frame
-from pipekit.cost.plan import PipelinePlan
+from pipekit.cost.plan import PipelinePlan, runs_per_month
 from pipekit.design.model import Trigger
 
 OS_COLOURS = {"linux": "#e8a33d", "windows": "#3d7be8", "macos": "#8a8a8a"}
@@ -25,9 +26,10 @@ OS_ORDER = ("linux", "windows", "macos")
 def monthly_cost_by_workflow_os(plan: PipelinePlan) -> dict[str, dict[str, Decimal]]:
     """USD a month at list price, per workflow file and runner OS."""
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    stems = {file.name: file.workflow for file in files.FILES if file.workflow}
     for run in plan.triggers:
-        count = plan.design.billing.runs_per_month.get(run.trigger, 0)
         for job in run.cost.jobs:
+            count = runs_per_month(plan.design, run.trigger, stems[job.job.workflow])
             table[job.job.workflow][job.runner.os] += job.usd * count
     return {workflow: dict(by_os) for workflow, by_os in table.items()}
 

@@ -6,7 +6,7 @@ import dataclasses
 from decimal import Decimal
 
 from pipekit import files
-from pipekit.cost.plan import PipelinePlan
+from pipekit.cost.plan import PipelinePlan, runs_per_month
 from pipekit.design.model import TRIGGERS, Trigger
 from pipekit.wording import minutes, plural, usd
 
@@ -46,7 +46,7 @@ def figures(plan: PipelinePlan, workflow: str | None = None) -> Figures:
     """Per-trigger figures of one workflow (file stem, e.g. ``"test"``) or of the whole pipeline."""
     runs: list[RunFigures] = []
     for trigger in TRIGGERS:
-        count = plan.design.billing.runs_per_month.get(trigger, 0)
+        count = runs_per_month(plan.design, trigger, workflow)
         run = plan.trigger(trigger)
         jobs, billable, cost, wall = 0, 0, ZERO, 0.0
         if workflow is None:
@@ -68,7 +68,8 @@ def figures(plan: PipelinePlan, workflow: str | None = None) -> Figures:
                 runs_per_month=count,
             )
         )
-    month = sum((run.usd * run.runs_per_month for run in runs), ZERO)
+    # the whole pipeline's month is the projection's (docs-only pull requests run test.yaml alone)
+    month = plan.month.gross_usd if workflow is None else sum((r.usd * r.runs_per_month for r in runs), ZERO)
     return Figures(
         workflow=workflow, runs=tuple(runs), usd_per_month=month, to_pay_per_month=plan.month.overage_usd
     )

@@ -11,7 +11,7 @@ from typing import Any, get_args
 
 from pipekit import files
 from pipekit.design.load import design_from_data
-from pipekit.design.model import SEVERITY, Design
+from pipekit.design.model import SEVERITY, Design, Preview
 from pipekit.facts import gitleaks
 from pipekit.facts.runners import PLAN_NAMES, load_catalog
 from pipekit.github.matrix import expand_matrix_legs
@@ -68,8 +68,9 @@ class Builder:
     def yaml_list(self, path: KeyPath, label: str, placeholder: str) -> Control:
         return c.yaml_list(path, label, self.value(path), placeholder)
 
-    def optional_section(self, path: KeyPath, label: str) -> Control:
-        return c.optional_mapping(path, label, self.value(path), to_data(design_value(Design(), path)))
+    def optional_section(self, path: KeyPath, label: str, default: object) -> Control:
+        """A section that is on (its values) or off (null); turned on, it starts from `default`."""
+        return c.optional_mapping(path, label, self.value(path), to_data(default))
 
     def runner_labels(self) -> list[str]:
         return sorted({*load_catalog().labels, *self.design.runners})
@@ -125,7 +126,6 @@ def _test_matrix(b: Builder) -> Sections:
                 b.integer(("test", "min_tests"), "Minimum tests"),
                 b.check(("test", "coverage", "enabled"), "coverage"),
                 b.check(("test", "benchmark", "enabled"), "benchmark job"),
-                b.check(("test", "dependency_audit"), "pip-audit job"),
             ],
         ),
         ("Billing", b.billing()),
@@ -168,8 +168,7 @@ def _security(b: Builder) -> Sections:
             [
                 b.check((*sec, "gitleaks", "enabled"), "gitleaks"),
                 b.drop((*sec, "gitleaks", "version"), "gitleaks version", gitleaks.versions()),
-                b.toggle(("project", "owner_type"), "Owner", ("organization", "user")),
-                b.text((*sec, "gitleaks", "license_secret"), "License secret", optional=True),
+                b.check((*sec, "code_security"), "GitHub Code Security (private repository)"),
             ],
         ),
         (
@@ -202,7 +201,7 @@ def _license(b: Builder) -> Sections:
             "Rules",
             [
                 b.check((*lic, "enabled"), "license-compliance.yaml"),
-                b.text((*lic, "header"), "Header text"),
+                b.text((*lic, "header"), "Header text (empty: no header check)", optional=True),
                 b.tags((*lic, "header_globs"), "Files that need the header"),
                 b.tags((*lic, "allow"), "Allowed licenses (SPDX)"),
                 b.tags((*lic, "deny"), "Denied licenses (SPDX)"),
@@ -221,8 +220,8 @@ def _deploy(b: Builder) -> Sections:
                 b.check((*dep, "enabled"), "deploy.yaml"),
                 b.text((*dep, "staging", "url"), "Staging URL"),
                 b.text((*dep, "production", "url"), "Production URL"),
-                b.optional_section((*dep, "preview"), "preview deployments for feature branches"),
-                b.text((*dep, "preview_branch_prefix"), "Preview branch prefix"),
+                b.drop((*dep, "production_approval"), "Production approval", ("manual", "reviewers")),
+                b.optional_section((*dep, "preview"), "preview deployments per pull request", Preview()),
             ],
         ),
         (
@@ -230,7 +229,8 @@ def _deploy(b: Builder) -> Sections:
             [
                 b.integer((*dep, "health_retries"), "Health check retries"),
                 b.integer((*dep, "health_interval_seconds"), "Seconds between retries"),
-                b.tags((*dep, "secrets"), "Secrets the deploy commands get"),
+                b.tags((*dep, "staging", "secrets"), "Staging secrets"),
+                b.tags((*dep, "production", "secrets"), "Production secrets"),
             ],
         ),
         ("Billing", b.billing()),

@@ -20,6 +20,10 @@ ON_CHANGE: frozenset[Trigger] = frozenset(("pull_request", "push"))
 ALWAYS: frozenset[Trigger] = frozenset(("pull_request", "push", "schedule"))
 PULL_REQUEST_ONLY: frozenset[Trigger] = frozenset(("pull_request",))
 PUSH_ONLY: frozenset[Trigger] = frozenset(("push",))
+# Jobs none of the counted triggers (pull-request pushes, pushes, schedules) starts: a rollback runs only
+# after its deploy failed or was cancelled, a teardown when a pull request closes, a manual promotion when
+# someone starts it. The cost model leaves them out.
+UNCOUNTED: frozenset[Trigger] = frozenset()
 MATRIX_RUNNER = "${{ matrix.os }}"
 
 
@@ -99,8 +103,9 @@ def pipeline_jobs(design: Design) -> list[JobSpec]:
         jobs.append(
             JobSpec(workflow="test", id="benchmark", runner=test.benchmark.runner, triggers=ON_CHANGE)
         )
-    if test.dependency_audit:
-        jobs.append(JobSpec(workflow="test", id="dependency-audit", runner=default, triggers=ON_CHANGE))
+    # One job to require in branch protection: it passes only when every other test.yaml job did.
+    others = tuple(job.id for job in jobs if job.workflow == "test")
+    jobs.append(JobSpec(workflow="test", id="passed", runner=default, triggers=ON_CHANGE, needs=others))
 
     if design.build.enabled:
         jobs.append(JobSpec(workflow="build", id="image", runner=design.build.runner, triggers=ON_CHANGE))
@@ -111,31 +116,67 @@ def pipeline_jobs(design: Design) -> list[JobSpec]:
         ("trivy", security.trivy.enabled, ALWAYS),
         ("bandit", security.bandit.enabled, ALWAYS),
         ("pip-audit", security.pip_audit.enabled, ALWAYS),
-        ("dependency-review", security.dependency_review.enabled, PULL_REQUEST_ONLY),
+        (
+            "dependency-review",
+            security.dependency_review.enabled and code_security(design),
+            PULL_REQUEST_ONLY,
+        ),
         ("sbom", security.sbom.enabled, ALWAYS),
     ):
         if enabled:
             jobs.append(JobSpec(workflow="security", id=job_id, runner=default, triggers=triggers))
 
     if design.license.enabled:
-        for job_id, needs in (("headers", ()), ("dependencies", ()), ("report", ("headers", "dependencies"))):
-            jobs.append(
-                JobSpec(
-                    workflow="license-compliance", id=job_id, runner=default, triggers=ON_CHANGE, needs=needs
-                )
-            )
-
-    deploy = design.deploy
-    if deploy.enabled:
-        if deploy.preview is not None:
-            jobs.append(JobSpec(workflow="deploy", id="preview", runner=default, triggers=PULL_REQUEST_ONLY))
-        jobs.append(JobSpec(workflow="deploy", id="staging", runner=default, triggers=PUSH_ONLY))
+        checks = ("headers", "dependencies") if design.license.header is not None else ("dependencies",)
+        for job_id in checks:
+            jobs.append(JobSpec(workflow="license-compliance", id=job_id, runner=default, triggers=ON_CHANGE))
         jobs.append(
             JobSpec(
-                workflow="deploy", id="production", runner=default, triggers=PUSH_ONLY, needs=("staging",)
+                workflow="license-compliance", id="report", runner=default, triggers=ON_CHANGE, needs=checks
             )
         )
+
+    if design.deploy.enabled:
+        jobs += deploy_jobs(design)
     return jobs
+
+
+def deploy_jobs(design: Design) -> list[JobSpec]:
+    """deploy.yaml's jobs. GitHub starts the gate, staging and (behind required reviewers) production
+    with workflow_run once a push's test.yaml and build.yaml runs complete, so they count per push, the
+    gate once although it runs once per completed workflow. A preview counts per pull-request push.
+    Rollbacks, the teardown and a manual promotion count for no trigger (UNCOUNTED)."""
+    deploy = design.deploy
+
+    def job(job_id: str, triggers: frozenset[Trigger], needs: tuple[str, ...] = ()) -> JobSpec:
+        return JobSpec(
+            workflow="deploy", id=job_id, runner=files.DEFAULT_RUNNER, triggers=triggers, needs=needs
+        )
+
+    jobs = []
+    if deploy.preview is not None:
+        jobs += [
+            job("preview", PULL_REQUEST_ONLY),
+            job("preview-rollback", UNCOUNTED, ("preview",)),
+            job("preview-teardown", UNCOUNTED),
+        ]
+    reviewed = deploy.production_approval == "reviewers"
+    jobs += [
+        job("gate", PUSH_ONLY),
+        job("staging", PUSH_ONLY, ("gate",)),
+        job("staging-rollback", UNCOUNTED, ("gate", "staging")),
+        job(
+            "production", PUSH_ONLY if reviewed else UNCOUNTED, ("gate", "staging") if reviewed else ("gate",)
+        ),
+        job("production-rollback", UNCOUNTED, ("gate", "production")),
+    ]
+    return jobs
+
+
+def code_security(design: Design) -> bool:
+    """Whether code scanning and dependency review are available: public repositories have them, private
+    ones with GitHub Code Security (security.code_security)."""
+    return design.billing.visibility == "public" or design.security.code_security
 
 
 def workflow_jobs(design: Design, workflow: str) -> list[JobSpec]:

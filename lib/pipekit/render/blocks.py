@@ -10,14 +10,16 @@ reach scripts through `env:`).
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pipekit import files
 from pipekit.design.model import Design, Trigger
-from pipekit.facts import actions
+from pipekit.facts import actions, tools
+from pipekit.facts.runners import load_catalog
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
+from pipekit.render import scripts
 from pipekit.yamlio import Commented, dumps
 
 Step = dict[str, Any]
@@ -128,15 +130,23 @@ def job(
     return result
 
 
-def triggers(design: Design, which: Iterable[Trigger], *, dispatch: bool = True) -> dict[str, Any]:
-    """The `on:` block: pushes to the default branch, pull requests to it, the schedule."""
+def triggers(
+    design: Design, which: Iterable[Trigger], *, dispatch: bool = True, holds_required_check: bool = False
+) -> dict[str, Any]:
+    """The `on:` block: pushes to the default branch, pull requests to it, the schedule.
+
+    A push or pull request that changes only `project.paths_ignore` paths starts no run, except the pull
+    requests of a workflow that `holds_required_check`: GitHub leaves a required check of a workflow
+    its path filter skipped pending, and the pull request cannot merge.
+    """
     chosen = set(which)
     branch = design.project.default_branch
+    ignored = {"paths-ignore": list(design.project.paths_ignore)} if design.project.paths_ignore else {}
     on: dict[str, Any] = {}
     if "push" in chosen:
-        on["push"] = {"branches": [branch]}
+        on["push"] = {"branches": [branch], **ignored}
     if "pull_request" in chosen:
-        on["pull_request"] = {"branches": [branch]}
+        on["pull_request"] = {"branches": [branch], **({} if holds_required_check else ignored)}
     if "schedule" in chosen:
         on["schedule"] = [{"cron": design.security.schedule}]
     if dispatch:
@@ -173,7 +183,29 @@ def render_workflow(
         on=on if on is not None else triggers(design, graph.workflow_triggers(design, workflow_id)),
         jobs={spec.id: builders[spec.id](design, spec) for spec in specs},
     )
-    return dumps(data, header=header(design_file, files.workflow_file(workflow_id).name))
+    return dumps(
+        with_design_pins(data, design), header=header(design_file, files.workflow_file(workflow_id).name)
+    )
+
+
+def with_design_pins(data: Any, design: Design) -> Any:
+    """`data` with every ``uses:`` of an action the design pins itself (`pins:`) moved to that release."""
+    if isinstance(data, dict):
+        return {
+            key: _repinned(value, design) if key == "uses" else with_design_pins(value, design)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [with_design_pins(item, design) for item in data]
+    return data
+
+
+def _repinned(value: Any, design: Design) -> Any:
+    if not isinstance(value, Commented) or not isinstance(value.value, str):
+        return value
+    action = value.value.partition("@")[0]
+    pin = design.pins.get(actions.split_action(action)[0])
+    return value if pin is None else Commented(f"{action}@{pin.sha}", pin.version)
 
 
 def workflow(
@@ -192,21 +224,58 @@ def workflow(
     return result
 
 
+def upload_artifact(
+    design: Design, name: str, path: str, *, if_: str | None = "always()", overwrite: bool = False
+) -> Step:
+    """actions/upload-artifact, kept `project.artifact_retention_days` days; a missing file warns."""
+    with_: dict[str, Any] = {"name": name, "path": path, "if-no-files-found": "warn"}
+    if overwrite:
+        with_["overwrite"] = True
+    with_["retention-days"] = design.project.artifact_retention_days
+    return step(f"Upload {name}", uses_action="actions/upload-artifact", if_=if_, with_=with_)
+
+
+# A pull request whose GITHUB_TOKEN can write. GitHub gives a pull request from a fork a read-only token
+# and no secrets, and Dependabot's a read-only token by default and only Dependabot secrets; a step that
+# comments runs only on the others, so those pull requests stay green.
+WRITABLE_PULL_REQUEST = (
+    "github.event_name == 'pull_request'"
+    " && github.event.pull_request.head.repo.full_name == github.repository"
+    " && github.event.pull_request.user.login != 'dependabot[bot]'"
+)
+
+
 def setup_python(design: Design, version: str) -> list[Step]:
-    """Python plus the package manager, with dependency caches (pip wheels, Poetry's virtualenv)."""
-    if design.project.package_manager == "poetry":
+    """Python and the package manager, with the dependency cache each one keeps."""
+    manager = design.project.package_manager
+    if manager == "poetry":
+        # setup-python's documented way for `cache: poetry`: Poetry from pipx first, then Python. pipx
+        # is on every hosted runner, Windows included; Poetry 2 installs into the Python on PATH.
         return [
-            step(
-                "Install Poetry",
-                uses_action="snok/install-poetry",
-                with_={"virtualenvs-create": True, "virtualenvs-in-project": True},
-            ),
+            step("Install Poetry", run=f"pipx install {shlex.quote(tools.requirement('poetry'))}\n"),
             step(
                 "Set up Python",
                 uses_action="actions/setup-python",
                 with_={"python-version": version, "cache": "poetry"},
             ),
         ]
+    if manager == "uv":
+        # setup-uv's caching docs: pruning before the save is faster on hosted runners (pre-built wheels
+        # download again, wheels built from source stay).
+        return [
+            step(
+                "Set up uv and Python",
+                uses_action="astral-sh/setup-uv",
+                with_={
+                    "version": tools.version("uv"),
+                    "python-version": version,
+                    "enable-cache": True,
+                    "prune-cache": True,
+                },
+            )
+        ]
+    # The pip cache's key hashes these files (setup-python falls back to pyproject.toml when none match).
+    dependency_files = [*design.project.requirements, "pyproject.toml"]
     return [
         step(
             "Set up Python",
@@ -214,33 +283,94 @@ def setup_python(design: Design, version: str) -> list[Step]:
             with_={
                 "python-version": version,
                 "cache": "pip",
-                "cache-dependency-path": "**/pyproject.toml",
+                "cache-dependency-path": "\n".join(dependency_files) + "\n"
+                if len(dependency_files) > 1
+                else dependency_files[0],
             },
         )
     ]
 
 
-def install(design: Design, extras: str | None = None, *, extras_from_env: bool = False) -> Step:
-    """Install the project; `extras` is a fixed list, or `extras_from_env` reads $EXTRAS."""
-    words = "$EXTRAS" if extras_from_env else (extras or "")
-    if design.project.package_manager == "poetry":
-        command = "poetry install --no-interaction"
-        if words:
-            command += f' --extras "{words}"' if extras_from_env else f" --extras {shlex.quote(words)}"
+def install_command(design: Design, extras: Sequence[str] = (), groups: Sequence[str] = ()) -> str:
+    """The shell lines that install the project with `extras` and dependency `groups` (the default ones
+    too: Poetry's non-optional groups, uv's `dev`), exactly: a cached environment keeps nothing else."""
+    manager = design.project.package_manager
+    if manager == "poetry":
+        # sync, not install: it also removes what a cached environment holds beyond the selection
+        words = ["poetry sync --no-interaction"]
+        words += [f"--extras {shlex.quote(' '.join(extras))}"] if extras else []
+        words += [f"--with {shlex.quote(','.join(groups))}"] if groups else []
+        return " ".join(words) + "\n"
+    if manager == "uv":
+        words = ["uv sync --locked"]
+        words += [f"--extra {shlex.quote(extra)}" for extra in extras]
+        words += [f"--group {shlex.quote(group)}" for group in groups]
+        return " ".join(words) + "\n"
+    target = f".[{','.join(extras)}]" if extras else "."
+    words = ["python -m pip install"]
+    words += [f"-r {shlex.quote(name)}" for name in design.project.requirements]
+    words += [f"-e {shlex.quote(target)}"]
+    words += [f"--group {shlex.quote(group)}" for group in groups]
+    # `pip install --group` (PEP 735 dependency groups) needs pip 25.1 or later: the pinned one.
+    upgrade = f"python -m pip install {shlex.quote(tools.requirement('pip'))}\n" if groups else ""
+    return upgrade + " ".join(words) + "\n"
+
+
+def install(design: Design, extras: Sequence[str] = (), groups: Sequence[str] = ()) -> Step:
+    """The step that installs the project with `extras` and dependency `groups` (`install_command`)."""
+    return step("Install dependencies", run=install_command(design, extras, groups), shell="bash")
+
+
+def install_shipped(design: Design, extras: Sequence[str] = ()) -> Step:
+    """Install what the project ships to its users: its main dependencies and `extras`, no dependency
+    group (Poetry's `--only main`, uv without default groups, pip: the project alone, no requirements
+    files), and not the project itself where the manager can leave it out."""
+    manager = design.project.package_manager
+    if manager == "poetry":
+        words = ["poetry sync --no-interaction --only main --no-root"]
+        words += [f"--extras {shlex.quote(' '.join(extras))}"] if extras else []
+        run = " ".join(words) + "\n"
+    elif manager == "uv":
+        words = ["uv sync --locked --no-default-groups --no-install-project"]
+        words += [f"--extra {shlex.quote(extra)}" for extra in extras]
+        run = " ".join(words) + "\n"
     else:
-        command = "python -m pip install --upgrade pip\n"
-        if extras_from_env:
-            command += 'python -m pip install -e ".[${EXTRAS// /,}]"'
-        elif words:
-            command += f"python -m pip install -e {shlex.quote('.[' + words.replace(' ', ',') + ']')}"
-        else:
-            command += "python -m pip install -e ."
-    return step("Install dependencies", run=command + "\n", shell="bash")
+        target = f".[{','.join(extras)}]" if extras else "."
+        run = f"python -m pip install {shlex.quote(target)}\n"
+    return step("Install the shipped dependencies", run=run, shell="bash")
 
 
 def in_env(design: Design) -> str:
-    """Prefix that runs a tool inside the project's environment."""
-    return "poetry run " if design.project.package_manager == "poetry" else ""
+    """Prefix that runs a tool inside the project's environment. uv runs `--no-sync`: the environment
+    is exactly what the install step synced, and `uv run` would otherwise sync the default groups."""
+    return {"poetry": "poetry run ", "uv": "uv run --no-sync ", "pip": ""}[design.project.package_manager]
+
+
+def script_python(design: Design) -> str:
+    """The interpreter for the workflow scripts of a job that set Python up: setup-python puts `python`
+    on PATH; setup-uv does not, so uv jobs take the project environment's."""
+    return "uv run --no-sync python" if design.project.package_manager == "uv" else scripts.SETUP_PYTHON
+
+
+def project_python(design: Design) -> str:
+    """A shell word naming the project environment's interpreter (on a Linux runner)."""
+    return {
+        "poetry": '"$(poetry env info --executable)"',
+        "uv": '"$PWD/.venv/bin/python"',  # uv sync's project environment
+        "pip": '"$(command -v python)"',
+    }[design.project.package_manager]
+
+
+def activate(design: Design, runner: str) -> str:
+    """A line that makes the project's environment the shell's own (for a multi-line command block), on
+    the runner `runner`; empty for pip, which installs into setup-python's interpreter."""
+    manager = design.project.package_manager
+    if manager == "pip":
+        return ""
+    bin_dir = "Scripts" if load_catalog().runner(runner, design.runners).os == "windows" else "bin"
+    if manager == "poetry":
+        return f'. "$(poetry env info --path)/{bin_dir}/activate"\n'
+    return f". .venv/{bin_dir}/activate\n"
 
 
 def image_name(design: Design) -> str:
@@ -287,27 +417,3 @@ def image_reference(design: Design) -> tuple[list[Step], str]:
         run='printf \'name=%s\\n\' "${IMAGE,,}" >> "$GITHUB_OUTPUT"\n',
     )
     return [lower], "${{ steps.image.outputs.name }}"
-
-
-def sarif_upload(category: str, sarif_file: str, *, if_: str = "always()") -> Step:
-    """Upload a SARIF file to code scanning under its own category (needs security-events: write)."""
-    return step(
-        f"Upload {category} results to code scanning",
-        uses_action="github/codeql-action/upload-sarif",
-        if_=f"{if_} && hashFiles('{sarif_file}') != ''",
-        with_={"sarif_file": sarif_file, "category": category},
-    )
-
-
-SECURITY_EVENTS_WRITE = ("write", "upload SARIF results to code scanning")
-ACTIONS_READ = ("read", "upload-sarif reads the workflow run on private repositories")
-
-
-def sarif_grants(design: Design) -> dict[str, tuple[str, str]]:
-    """What a job that uploads SARIF needs beyond checkout: upload-sarif fails with 403 on private
-    repositories without `actions: read`."""
-    grants: dict[str, tuple[str, str]] = {}
-    if design.billing.visibility == "private":
-        grants["actions"] = ACTIONS_READ
-    grants["security_events"] = SECURITY_EVENTS_WRITE
-    return grants

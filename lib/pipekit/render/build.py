@@ -2,7 +2,13 @@
 
 Pull requests build the pull-request platforms and load the image locally (no push, no registry
 login, no attestations); every other run builds the push platforms, pushes, and attaches SBOM and
-provenance. Trivy scans whichever image the run produced and uploads SARIF to code scanning.
+provenance. Trivy scans whichever image the run produced; its findings fail the job unless the design
+makes the scan report-only, and its SARIF goes where render/sarif.py sends it.
+
+What a deploy uses: a run that pushed uploads the artifact IMAGE_ARTIFACT holding IMAGE_FILE, a JSON
+object {"image", "digest", "reference" (image@digest), "commit"}, so a workflow started by this one
+(workflow_run) deploys the pushed digest, never a movable tag. The job's outputs `image` and `digest` give
+the same to jobs of this workflow.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ from pipekit.facts.runners import load_catalog
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
+from pipekit.render import sarif, scripts
 from pipekit.yamlio import Commented
 
-SARIF = "trivy-image.sarif"
+IMAGE_ARTIFACT = "image"  # the artifact a push run uploads for deploys
+IMAGE_FILE = "image.json"  # its one file
+IMAGE_RECORD = scripts.bash("image_record.sh")
 IS_PR = "github.event_name == 'pull_request'"
 NOT_PR = "github.event_name != 'pull_request'"
 GHCR = common.GHCR
@@ -40,11 +49,13 @@ def render(design: Design, design_file: str) -> str | None:
 
 
 def _image_job(design: Design, spec: JobSpec) -> common.Job:
+    _, image = common.image_reference(design)
     return common.job(
         name="Build image",
         runs_on=spec.runner,
         timeout=design.build.timeout_minutes,
         perms=_permissions(design),
+        outputs={"image": image, "digest": "${{ steps.build.outputs.digest }}"},
         steps=_steps(design, spec),
     )
 
@@ -66,7 +77,7 @@ def _permissions(design: Design) -> dict[str, object]:
         grants["id_token"] = ("write", "sign the build provenance attestation (Sigstore via OIDC)")
         grants["attestations"] = ("write", "store the build provenance attestation")
     if design.build.scan.enabled:
-        grants.update(common.sarif_grants(design))
+        grants.update(sarif.grants(design))
     return common.permissions(**grants)
 
 
@@ -145,6 +156,7 @@ def _scan(design: Design, image: str) -> list[common.Step]:
     scan = design.build.scan
     if not scan.enabled:
         return []
+    sarif_file = f"{scan.category}.sarif"
     # Pull requests scan the loaded image by its sha tag; other runs the pushed image by digest.
     by_event = "format(':sha-{0}', github.sha) || format('@{0}', steps.build.outputs.digest)"
     where = f"${{{{ {IS_PR} && {by_event} }}}}"
@@ -154,15 +166,53 @@ def _scan(design: Design, image: str) -> list[common.Step]:
         with_={
             "image-ref": image + where,
             "format": "sarif",
-            "output": SARIF,
+            "output": sarif_file,
             "severity": ",".join(scan.severity),
             # Without this, SARIF output carries every severity and exit-code counts them all.
             "limit-severities-for-sarif": True,
             "ignore-unfixed": scan.ignore_unfixed,
-            "exit-code": 1 if scan.fail_on_findings else 0,
+            # Trivy exits 0 on findings unless told otherwise (trivy-action's exit-code input).
+            "exit-code": Commented(1, "findings fail the job")
+            if scan.fail_on_findings
+            else Commented(0, "report only (build.scan.fail_on_findings: false); the job summary says so"),
         },
     )
-    return [trivy, common.sarif_upload(scan.category, SARIF)]
+    report = sarif.steps(
+        design,
+        scanner="Trivy (image)",
+        category=scan.category,
+        sarif_file=sarif_file,
+        report_only=not scan.fail_on_findings,
+    )
+    return [trivy, *report]
+
+
+def _record(design: Design, image: str) -> list[common.Step]:
+    """The pushed image's digest as an artifact, for the deploy workflow (module docstring)."""
+    return [
+        common.step(
+            "Record the pushed image",
+            if_=NOT_PR,
+            env={
+                "IMAGE": image,
+                "DIGEST": "${{ steps.build.outputs.digest }}",
+                "COMMIT": "${{ github.sha }}",
+            },
+            shell="bash",
+            run=IMAGE_RECORD,
+        ),
+        common.step(
+            "Keep the image record for deploys",
+            uses_action="actions/upload-artifact",
+            if_=NOT_PR,
+            with_={
+                "name": IMAGE_ARTIFACT,
+                "path": IMAGE_FILE,
+                "if-no-files-found": "error",
+                "retention-days": design.project.artifact_retention_days,
+            },
+        ),
+    ]
 
 
 def _attest(design: Design, image: str) -> list[common.Step]:
@@ -199,5 +249,6 @@ def _steps(design: Design, spec: JobSpec) -> list[common.Step]:
         ),
         _build(design),
         *_attest(design, image),
+        *_record(design, image),
         *_scan(design, image),
     ]

@@ -1,8 +1,8 @@
-""".gitleaks.toml: gitleaks' default rules plus the design's allowlist, in the running gitleaks' syntax.
+""".gitleaks.toml: gitleaks' default rules plus the design's allowlist, for the release security.yaml runs.
 
 The file extends the default rules (`[extend] useDefault = true`): a config holding only an allowlist loads
-no rules and finds nothing. The allowlist table must match the gitleaks version security.yaml runs:
-`[[allowlists]]` exists from gitleaks 8.25.0, older releases read only `[allowlist]`.
+no rules and finds nothing. The allowlist is an `[[allowlists]]` table, which every release pipekit supports
+reads; `minVersion` makes an older gitleaks warn instead of silently skipping it.
 """
 
 from __future__ import annotations
@@ -50,9 +50,15 @@ def render(design: Design, design_file: str) -> str | None:
         "commit this file at the repository root."
     )
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    allowlist = settings.allowlist
+    fields = [
+        ("paths", allowlist.paths, True),
+        ("regexes", allowlist.regexes, True),
+        ("stopwords", allowlist.stopwords, False),
+    ]
+    has_allowlist = any(values for _, values, _ in fields)
     lines += ["", f"title = {_basic(f'{design.project.name} gitleaks config')}"]
-    new_tables = gitleaks.reads_allowlists_table(settings.version)
-    if new_tables:
+    if has_allowlist:
         # Older gitleaks would silently skip the [[allowlists]] below; minVersion makes them warn.
         since = ".".join(map(str, gitleaks.releases().allowlists_since))
         lines.append(f"minVersion = {_basic('v' + since)}")
@@ -64,16 +70,10 @@ def render(design: Design, design_file: str) -> str | None:
     ]
     if settings.disabled_rules:
         lines.append(f"disabledRules = {_array(settings.disabled_rules)}")
-    allowlist = settings.allowlist
-    fields = [
-        ("paths", allowlist.paths, True),
-        ("regexes", allowlist.regexes, True),
-        ("stopwords", allowlist.stopwords, False),
-    ]
-    if any(values for _, values, _ in fields):
+    if has_allowlist:
         lines.append("")
         description = "placeholders, documentation and test files are not secrets"
-        lines += ["[[allowlists]]" if new_tables else "[allowlist]", f"description = {_basic(description)}"]
+        lines += ["[[allowlists]]", f"description = {_basic(description)}"]
         for name, values, regex in fields:
             if values:
                 lines.append(f"{name} = {_array(values, regex=regex)}")

@@ -1,37 +1,75 @@
-"""test.yaml: lint, the test matrix with coverage and a test-count gate, benchmarks, dependency audit."""
+"""test.yaml: lint, the test matrix with coverage and a test-count gate, benchmarks, and `passed`, the one
+job to require in branch protection. Dependencies are audited once, in security.yaml."""
 
 from __future__ import annotations
 
 import shlex
 from typing import Any
 
-from pipekit.design.model import Design
-from pipekit.facts import tools
+from pipekit.design.model import Design, Mode
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
 from pipekit.render import scripts
-from pipekit.render.blocks import READ_CONTENTS, Job, Step, checkout, permissions, step
+from pipekit.render.blocks import READ_CONTENTS, WRITABLE_PULL_REQUEST, Job, Step, checkout, permissions, step
 
-TEST_GATE = scripts.python("min_tests_gate.py", scripts.SETUP_PYTHON)
-BENCHMARK_COMMENT = scripts.python("benchmark_comment.py", scripts.SETUP_PYTHON)
+BENCHMARK_NAME = "Benchmark"  # the action's `name`: its data file keeps each name's results apart
+BENCHMARK_DATA = "benchmark-data/benchmark.json"
+BENCHMARK_COMMENT = "benchmark-comment.md"
 
-POETRY_ACTIVATE = '. "$(poetry env info --path)/bin/activate"\n'
+
+def test_gate(design: Design) -> str:
+    return scripts.python("min_tests_gate.py", common.script_python(design))
 
 
-def _mode_step(design: Design) -> Step:
-    """Selects the mode's extras and environment; mode names and env keys are validated identifiers."""
+def benchmark_baseline(design: Design) -> str:
+    return scripts.python("benchmark_baseline.py", common.script_python(design))
+
+
+def benchmark_table(design: Design) -> str:
+    return scripts.python("benchmark_comment.py", common.script_python(design))
+
+
+def _leg_mode(design: Design) -> Mode:
+    """The mode of the report leg: lint and benchmarks install what it installs."""
+    name = graph.report_leg(design).get("mode", design.test.matrix.mode[0])
+    return design.test.modes[name]
+
+
+def _mode_env_step(design: Design) -> Step | None:
+    """Sets each mode's environment variables; mode names and env keys are validated names."""
+    modes = {name: mode for name, mode in design.test.modes.items() if mode.env}
+    if not modes:
+        return None
     lines = ['case "$MODE" in']
-    for name, mode in design.test.modes.items():
-        actions = [f"extras={shlex.quote(' '.join(mode.extras))}"]
-        actions += [
-            f'echo {shlex.quote(f"{key}={value}")} >> "$GITHUB_ENV"' for key, value in mode.env.items()
-        ]
-        lines.append(f"  {name}) " + "; ".join(actions) + " ;;")
-    lines.append('  *) echo "unknown test mode: $MODE" >&2; exit 1 ;;')
+    for name, mode in modes.items():
+        sets = [f'echo {shlex.quote(f"{key}={value}")} >> "$GITHUB_ENV"' for key, value in mode.env.items()]
+        lines.append(f"  {name}) " + "; ".join(sets) + " ;;")
     lines.append("esac")
-    lines.append('echo "EXTRAS=$extras" >> "$GITHUB_ENV"')
-    return step("Select the mode's extras", run="\n".join(lines) + "\n", env={"MODE": "${{ matrix.mode }}"})
+    return step("Set the mode's environment", run="\n".join(lines) + "\n", env={"MODE": "${{ matrix.mode }}"})
+
+
+def _mode_install_step(design: Design) -> Step:
+    """Installs the mode's extras and groups: one command when every mode installs the same."""
+    commands = {
+        name: common.install_command(design, mode.extras, mode.groups)
+        for name, mode in design.test.modes.items()
+    }
+    if len(set(commands.values())) == 1:
+        return common.install(design, _leg_mode(design).extras, _leg_mode(design).groups)
+    lines = ['case "$MODE" in']
+    for name, command in commands.items():
+        lines.append(f"  {name})")
+        lines += [f"    {line}" for line in command.splitlines()]
+        lines.append("    ;;")
+    lines.append('  *) echo "::error title=Test mode::no install command for mode $MODE" >&2; exit 1 ;;')
+    lines.append("esac")
+    return step(
+        "Install dependencies",
+        run="\n".join(lines) + "\n",
+        env={"MODE": "${{ matrix.mode }}"},
+        shell="bash",
+    )
 
 
 def _report_leg_condition(design: Design) -> str:
@@ -43,7 +81,12 @@ def _report_leg_condition(design: Design) -> str:
 def _lint_job(design: Design, spec: JobSpec) -> Job:
     lint, run = design.test.lint, common.in_env(design)
     sources = " ".join(shlex.quote(d) for d in design.project.source_dirs)
-    steps = [checkout(), *common.setup_python(design, design.project.python), common.install(design)]
+    mode = _leg_mode(design)
+    steps = [
+        checkout(),
+        *common.setup_python(design, design.project.python),
+        common.install(design, mode.extras, mode.groups),
+    ]
     if lint.ruff_format:
         steps.append(step("Check formatting (ruff)", run=f"{run}ruff format --check .\n"))
     if lint.ruff_check:
@@ -59,6 +102,12 @@ def _lint_job(design: Design, spec: JobSpec) -> Job:
     )
 
 
+def benchmarks_run_separately(design: Design) -> bool:
+    """Whether pytest-benchmark's benchmarks have their own job, so the test legs run them only once as
+    tests (`--benchmark-disable`), without timing rounds."""
+    return design.test.benchmark.enabled and design.test.benchmark.tool == "pytest"
+
+
 def _test_job(design: Design, spec: JobSpec) -> Job:
     test, run = design.test, common.in_env(design)
     coverage = test.coverage
@@ -71,28 +120,31 @@ def _test_job(design: Design, spec: JobSpec) -> Job:
             pytest += " --cov-report=html"
         if coverage.fail_under is not None:
             pytest += f" --cov-fail-under={coverage.fail_under:g}"
+    if benchmarks_run_separately(design):
+        pytest += " --benchmark-disable"
     if test.pytest_args:
         pytest += " $PYTEST_ARGS"
+    mode_env = _mode_env_step(design)
     steps: list[Step] = [
         checkout(),
         *common.setup_python(design, "${{ matrix.python-version }}"),
-        _mode_step(design),
-        common.install(design, extras_from_env=True),
+        *([mode_env] if mode_env else []),
+        _mode_install_step(design),
+        *([step("Prepare the tests", run=test.setup.rstrip("\n") + "\n")] if test.setup is not None else []),
         step(
             "Run tests",
             run=pytest + "\n",
             env={"PYTEST_ARGS": test.pytest_args} if test.pytest_args else None,
         ),
-        step("Check the number of tests that ran", run=TEST_GATE, env={"MIN_TESTS": str(test.min_tests)}),
+        step(
+            "Check the number of tests that ran",
+            run=test_gate(design),
+            env={"MIN_TESTS": str(test.min_tests)},
+        ),
     ]
     if coverage.enabled and coverage.html_artifact:
         steps.append(
-            step(
-                "Upload the coverage report",
-                uses_action="actions/upload-artifact",
-                if_=_report_leg_condition(design),
-                with_={"name": "coverage-html", "path": "htmlcov/", "if-no-files-found": "warn"},
-            )
+            common.upload_artifact(design, "coverage-html", "htmlcov/", if_=_report_leg_condition(design))
         )
     strategy: dict[str, Any] = {"fail-fast": test.fail_fast}
     if test.max_parallel is not None:
@@ -104,41 +156,48 @@ def _test_job(design: Design, spec: JobSpec) -> Job:
         timeout=test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
         strategy=strategy,
-        env={test.mode_variable: "${{ matrix.mode }}"},
+        env={test.mode_variable: "${{ matrix.mode }}"} if test.mode_variable else None,
         defaults={"run": {"shell": "bash"}},
         steps=steps,
     )
 
 
 def _benchmark_job(design: Design, spec: JobSpec) -> Job:
+    """Benchmarks compared with the last results of the default branch, kept in the Actions cache (never
+    a gh-pages branch). github-action-benchmark comments and summarises only when it has earlier
+    results, and skips its alert check too (dist/src/write.js, writeBenchmark), so a first run, or any pull
+    request before the default branch stored results, posts the raw table instead."""
     bench = design.test.benchmark
-    leg_mode = graph.report_leg(design).get("mode", design.test.matrix.mode[0])
-    extras = " ".join(design.test.modes[leg_mode].extras) if leg_mode in design.test.modes else ""
+    mode = _leg_mode(design)
     # A command written as a YAML block already ends in a newline; a second would spoil the block.
     command = bench.command.removesuffix("\n")
-    # Every line of the user's command runs in the project's environment, not just the first.
-    activate = POETRY_ACTIVATE if design.project.package_manager == "poetry" else ""
-    is_pr = "github.event_name == 'pull_request'"
+    no_comparison = "steps.benchmark.outcome == 'failure' || steps.baseline.outputs.found != 'true'"
     steps: list[Step] = [
         checkout(),
         *common.setup_python(design, design.project.python),
-        common.install(design, extras),
-        step("Run benchmarks", shell="bash", run=f"{activate}{command}\n"),
-        step(
-            "Store benchmark results",
-            uses_action="actions/upload-artifact",
-            if_="always()",
-            with_={"name": "benchmark-results", "path": "benchmark.json", "if-no-files-found": "warn"},
-        ),
-        # Comment-only mode: earlier results come from the Actions cache, never from a gh-pages branch.
+        common.install(design, mode.extras, mode.groups),
+        # Every line of the user's command runs in the project's environment, not just the first.
+        step("Run benchmarks", shell="bash", run=common.activate(design, spec.runner) + command + "\n"),
+        common.upload_artifact(design, "benchmark-results", "benchmark.json"),
         step(
             "Restore earlier benchmark data",
             uses_action="actions/cache",
             with_={
-                "path": "benchmark-data",
+                "path": BENCHMARK_DATA.partition("/")[0],
                 "key": "benchmark-${{ runner.os }}-${{ github.run_id }}",
                 "restore-keys": "benchmark-${{ runner.os }}-",
             },
+        ),
+        step(
+            "Look for earlier results",
+            id="baseline",
+            env={
+                "BENCHMARK_DATA": BENCHMARK_DATA,
+                "BENCHMARK_NAME": BENCHMARK_NAME,
+                # the commit the action files this run under (dist/src/extract.js, getCommit)
+                "COMMIT": "${{ github.event.pull_request.head.sha || github.sha }}",
+            },
+            run=benchmark_baseline(design),
         ),
         step(
             "Compare with earlier results",
@@ -146,34 +205,39 @@ def _benchmark_job(design: Design, spec: JobSpec) -> Job:
             uses_action="benchmark-action/github-action-benchmark",
             continue_on_error=True,
             with_={
-                "name": "Benchmark",
+                "name": BENCHMARK_NAME,
                 "tool": bench.tool,
                 "output-file-path": "benchmark.json",
-                "external-data-json-path": "benchmark-data/benchmark.json",
+                "external-data-json-path": BENCHMARK_DATA,
+                # only the default branch's results become the baseline
                 "save-data-file": "${{ github.event_name == 'push' }}",
                 "auto-push": False,
                 "github-token": "${{ secrets.GITHUB_TOKEN }}",
-                "comment-always": f"${{{{ {is_pr} }}}}",
+                # a review comment on the pull request; never a commit comment, which needs contents: write
+                "comment-always": f"${{{{ {WRITABLE_PULL_REQUEST} }}}}",
                 "summary-always": True,
+                # alert-threshold is read only with comment-on-alert or fail-on-alert (handleAlert)
+                "comment-on-alert": f"${{{{ {WRITABLE_PULL_REQUEST} }}}}",
                 "alert-threshold": bench.alert_threshold,
                 "fail-on-alert": bench.fail_on_alert,
             },
         ),
         step(
-            "Write the fallback comment",
-            if_=f"steps.benchmark.outcome == 'failure' && {is_pr}",
-            run=BENCHMARK_COMMENT,
+            "Write the raw results",
+            if_=no_comparison,
+            env={"BENCHMARK_OUTCOME": "${{ steps.benchmark.outcome }}"},
+            run=benchmark_table(design),
         ),
         # The runner's own gh posts it: no third-party action needed.
         step(
-            "Comment on the pull request (fallback)",
-            if_=f"steps.benchmark.outcome == 'failure' && {is_pr}",
+            "Comment the raw results on the pull request",
+            if_=f"({no_comparison}) && {WRITABLE_PULL_REQUEST}",
             env={
                 "GH_TOKEN": "${{ github.token }}",
                 "GH_REPO": "${{ github.repository }}",
                 "PR_NUMBER": "${{ github.event.pull_request.number }}",
             },
-            run='gh pr comment "$PR_NUMBER" --body-file benchmark-comment.md\n',
+            run=f'gh pr comment "$PR_NUMBER" --body-file {BENCHMARK_COMMENT}\n',
         ),
     ]
     if bench.fail_on_alert:
@@ -189,32 +253,35 @@ def _benchmark_job(design: Design, spec: JobSpec) -> Job:
         runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(
-            contents=("write", "github-action-benchmark posts its comparison as a commit comment"),
-            pull_requests=("write", "post the fallback comment when the benchmark action fails"),
+            contents=READ_CONTENTS,
+            pull_requests=("write", "comment the benchmark results on the pull request"),
         ),
         steps=steps,
     )
 
 
-def _audit_job(design: Design, spec: JobSpec) -> Job:
-    run = common.in_env(design)
-    audit = shlex.quote(tools.requirement("pip-audit"))
-    steps: list[Step] = [
-        checkout(),
-        *common.setup_python(design, design.project.python),
-        common.install(design),
-        step(
-            "Audit dependencies (pip-audit)",
-            run=f"{run}python -m pip install {audit}\n"
-            f"{run}pip-audit --progress-spinner off --skip-editable\n",
-        ),
-    ]
+def _passed_job(design: Design, spec: JobSpec) -> Job:
+    """The one check to require in branch protection: a matrix's legs and renamed jobs change their
+    check names, this job's name stays. It runs whatever happened (`always()`: a skipped job counts as
+    passed for a required check) and fails unless every job succeeded."""
+    not_passed = " || ".join(
+        f"contains(needs.*.result, '{result}')" for result in ("failure", "cancelled", "skipped")
+    )
     return common.job(
-        name="Dependency vulnerability scan",
+        name="All test jobs passed",
         runs_on=spec.runner,
-        timeout=design.test.timeout_minutes,
-        perms=permissions(contents=READ_CONTENTS),
-        steps=steps,
+        needs=spec.needs,
+        if_="always()",
+        timeout=5,
+        perms={},  # reads only the results of the jobs it needs
+        steps=[
+            step(
+                "Fail unless every job passed",
+                if_=not_passed,
+                env={"RESULTS": "${{ toJSON(needs) }}"},
+                run='echo "Not every test.yaml job passed:" >&2\necho "$RESULTS" >&2\nexit 1\n',
+            )
+        ],
     )
 
 
@@ -223,6 +290,8 @@ def render(design: Design, design_file: str) -> str | None:
         "lint": _lint_job,
         "test": _test_job,
         "benchmark": _benchmark_job,
-        "dependency-audit": _audit_job,
+        "passed": _passed_job,
     }
-    return common.render_workflow(design, design_file, "test", name="Test", builders=builders)
+    # `passed` is the required check, so pull requests always run this workflow (blocks.triggers).
+    on = common.triggers(design, graph.workflow_triggers(design, "test"), holds_required_check=True)
+    return common.render_workflow(design, design_file, "test", name="Test", builders=builders, on=on)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from pipekit import files, yamlio
-from pipekit.design import design_from_data
+
+from ...designs import reference
 
 PYTHON_DIR = str(Path(sys.executable).parent)  # holds `python` and `python3`, as setup-python's folder does
 
@@ -24,7 +26,7 @@ def rendered_step(
     """The step `step_name` of `job` in the workflow `file_name` rendered from the design `data`, with
     the job's default shell when the step names none."""
     (entry,) = [file for file in files.FILES if file.name == file_name]
-    text = entry.render_function()(design_from_data(dict(data or {})), "pipeline.yaml")
+    text = entry.render_function()(reference(dict(data or {})), "pipeline.yaml")
     assert text is not None, f"the design turns {file_name} off"
     workflow_job = yamlio.loads(text)["jobs"][job]
     (found,) = [step for step in workflow_job["steps"] if step["name"] == step_name]
@@ -106,3 +108,29 @@ def stub_command(folder: Path, name: str, body: str) -> Path:
     path.write_text(f"#!/bin/sh\n{body}", encoding="utf-8")
     path.chmod(0o755)
     return path
+
+
+def recorded_calls(
+    script: str, folder: Path, tools: Sequence[str], env: Mapping[str, str] | None = None
+) -> list[list[str]]:
+    """Run `script` under bash as a `shell: bash` step runs, with stubs for `tools` that record how they
+    were called; each call's tool and arguments, in order."""
+    log = folder / "calls.log"
+    log.unlink(missing_ok=True)
+    where = shlex.quote(str(log))
+    for tool in tools:
+        # one line per call: the tool and each argument, each followed by a unit separator (octal 037)
+        stub_command(folder / "stubs", tool, f"printf '%s\\037' {tool} \"$@\" >> {where}\necho >> {where}\n")
+    path = f"{folder / 'stubs'}{os.pathsep}{os.environ['PATH']}"
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=folder,
+        env={**os.environ, **(env or {}), "PATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"the script exited {done.returncode}: {done.stderr}")
+    return [line.split("\x1f")[:-1] for line in log.read_text(encoding="utf-8").splitlines()]

@@ -1,6 +1,7 @@
-"""The fallback benchmark comment of test.yaml, on the benchmark.json a real pytest-benchmark run writes
-(one of its test ids holds a "|", which would split a table cell), and on github-action-benchmark's
-custom format as its documentation gives it."""
+"""The raw benchmark results of test.yaml (the pull-request comment and job summary when the benchmark
+action compared nothing), on the benchmark.json a real pytest-benchmark run writes (one of its test ids
+holds a "|", which would split a table cell), and on github-action-benchmark's custom format as its
+documentation gives it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from pipekit.render import test as render_test
 from pipekit.render.scripts import benchmark_comment
 
+from ...designs import reference
 from .support import rendered_step, run_step
 
 SAMPLE_BENCHMARKS = """\
@@ -77,17 +79,20 @@ def benchmark_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def comment_step() -> dict[str, Any]:
-    return rendered_step("test.yaml", "benchmark", "Write the fallback comment")
+    return rendered_step("test.yaml", "benchmark", "Write the raw results")
 
 
-def comment_of(step: dict[str, Any], folder: Path) -> str:
-    run = run_step(step, folder)
+def comment_of(step: dict[str, Any], folder: Path, outcome: str = "success") -> str:
+    run = run_step(step, folder, {"BENCHMARK_OUTCOME": outcome})
     assert run.returncode == 0, run.stdout + run.stderr  # a comment is always written, so it can be posted
-    return (folder / "benchmark-comment.md").read_text(encoding="utf-8")
+    comment = (folder / "benchmark-comment.md").read_text(encoding="utf-8")
+    assert run.summary == comment  # the job summary shows the table on pushes too
+    return comment
 
 
 def test_the_step_embeds_the_script(comment_step: dict[str, Any]) -> None:
-    assert comment_step["run"] == render_test.BENCHMARK_COMMENT
+    assert comment_step["run"] == render_test.benchmark_table(reference())
+    assert comment_step["env"] == {"BENCHMARK_OUTCOME": "${{ steps.benchmark.outcome }}"}
 
 
 def test_comment_lists_every_benchmark_of_a_real_run(
@@ -102,7 +107,7 @@ def test_comment_lists_every_benchmark_of_a_real_run(
     assert lines[:5] == [
         "### Benchmark results",
         "",
-        "The benchmark action failed; raw results of this run:",
+        "No earlier results of the default branch to compare with yet. Raw results of this run:",
         "",
         "| benchmark | mean (s) | stddev (s) | rounds |",
     ]
@@ -113,6 +118,17 @@ def test_comment_lists_every_benchmark_of_a_real_run(
         assert row in lines
     # the "|" in a test id stays inside its cell: every row has the table's four columns
     assert all(line.count("|") == 5 for line in lines[4:])
+
+
+def test_comment_says_why_nothing_was_compared(
+    tmp_path: Path, benchmark_json: Path, comment_step: dict[str, Any]
+) -> None:
+    (tmp_path / "benchmark.json").write_bytes(benchmark_json.read_bytes())
+    failed = comment_of(comment_step, tmp_path, outcome="failure")
+    assert (
+        failed.splitlines()[2] == "The benchmark comparison failed; see the job log. Raw results of this run:"
+    )
+    assert comment_of(comment_step, tmp_path).splitlines()[2] == benchmark_comment.NO_BASELINE
 
 
 def test_comment_says_when_the_run_wrote_no_results(tmp_path: Path, comment_step: dict[str, Any]) -> None:

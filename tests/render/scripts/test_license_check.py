@@ -3,10 +3,11 @@ names.
 
 pip-licenses (the release the workflow pins) lists fresh virtual environments into which pip installs
 small wheels built here, each declaring its license the way real packages do: a License-Expression, a
-license classifier, or a free-text License field. The gate must fail on the environment holding
-GPL-licensed packages and pass on the one holding only allowed licenses. The verdicts for single
-declarations use the names PyPI's license classifiers (from trove-classifiers) and packages really
-write, under the design's default allow and deny lists.
+license classifier, a free-text License field, or nothing. The gate must fail on the environment holding
+GPL, SSPL, unlisted and undeclared licenses, pass on the one holding only allowed licenses, and pass
+when license.exceptions accepts every failing package. The verdicts for single declarations use the
+names PyPI's license classifiers (from trove-classifiers) and packages really write, under the design's
+default allow and deny lists.
 """
 
 from __future__ import annotations
@@ -24,17 +25,17 @@ from typing import Any
 import pytest
 import trove_classifiers
 
-from pipekit.design import design_from_data
 from pipekit.facts import tools
 from pipekit.render import license
 from pipekit.render.scripts import license_check
-from pipekit.render.scripts.license_check import ALLOWED, DENIED, UNLISTED
+from pipekit.render.scripts.license_check import ALLOWED, DENIED, NO_LICENSE, UNLISTED
 
+from ...designs import reference
 from .support import StepRun, rendered_step, run_step
 
 PIP_LICENSES = Path(sys.executable).parent / "pip-licenses"
 PIP_LICENSES_FLAGS = ["--from=mixed", "--with-urls", "--format=json", "--output-file", "licenses.json"]
-DEFAULTS = design_from_data({}).license
+DEFAULTS = reference({}).license
 DEFAULT_POLICY = license_check.Policy(list(DEFAULTS.allow), list(DEFAULTS.deny))
 
 # name -> the metadata lines that declare its license
@@ -42,6 +43,8 @@ DENIED_PACKAGES = {
     "gpl-expression": ["License-Expression: GPL-3.0-only"],
     "gpl-classifier": ["Classifier: License :: OSI Approved :: GNU General Public License (GPL)"],
     "gplv3-text": ["License: GPLv3"],
+    "agplv3-text": ["License: AGPLv3"],
+    "sspl-text": ["License: Server Side Public License"],
     "mixed-classifiers": [
         "Classifier: License :: OSI Approved :: MIT License",
         "Classifier: License :: OSI Approved :: GNU General Public License v3 (GPLv3)",
@@ -50,14 +53,21 @@ DENIED_PACKAGES = {
 ALLOWED_PACKAGES = {
     "mit-expression": ["License-Expression: MIT"],
     "mit-classifier": ["Classifier: License :: OSI Approved :: MIT License"],
+    "bsd-classifier": ["Classifier: License :: OSI Approved :: BSD License"],
+    "apache-classifier": ["Classifier: License :: OSI Approved :: Apache Software License"],
     "dual-licensed": ["License-Expression: LGPL-2.1-or-later OR MIT"],
     "bundled": ["License-Expression: (MIT AND BSD-3-Clause)"],
     "llvm-style": ["License-Expression: Apache-2.0 WITH LLVM-exception"],
 }
 UNLISTED_PACKAGES = {
-    "bsd-classifier": ["Classifier: License :: OSI Approved :: BSD License"],
-    "no-license": [],
+    "gpl2-or-later": ["License-Expression: GPL-2.0-or-later"],  # in neither default list
+    "proprietary": ["Classifier: License :: Other/Proprietary License"],
 }
+UNDECLARED_PACKAGES = {
+    "no-license": [],
+    "empty-license": ["License: "],
+}
+FAILING = {**DENIED_PACKAGES, **UNLISTED_PACKAGES, **UNDECLARED_PACKAGES}
 
 
 def build_wheel(folder: Path, name: str, license_lines: Sequence[str]) -> Path:
@@ -110,9 +120,7 @@ def pip_licenses_table(folder: Path, packages: dict[str, list[str]]) -> Path:
 
 @pytest.fixture(scope="module")
 def table_with_denied(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return pip_licenses_table(
-        tmp_path_factory.mktemp("denied"), {**DENIED_PACKAGES, **ALLOWED_PACKAGES, **UNLISTED_PACKAGES}
-    )
+    return pip_licenses_table(tmp_path_factory.mktemp("denied"), {**FAILING, **ALLOWED_PACKAGES})
 
 
 @pytest.fixture(scope="module")
@@ -151,11 +159,20 @@ def test_the_workflow_runs_the_pinned_pip_licenses_this_test_runs() -> None:
 
 
 def test_the_step_embeds_the_script_with_the_lists_in_env(check_step: dict[str, Any]) -> None:
-    assert check_step["run"] == license.CHECK_SCRIPT
+    assert check_step["run"] == license.check_script(reference())
     assert check_step["env"] == {
         "ALLOWED_LICENSES": " ".join(DEFAULTS.allow),
         "DENIED_LICENSES": " ".join(DEFAULTS.deny),
     }
+    excepted = rendered_step(
+        "license-compliance.yaml",
+        "dependencies",
+        "Check licenses against the allow and deny lists",
+        {"license": {"exceptions": {"certifi": "MPL-2.0, used unmodified", "pyzmq": "dynamic linking"}}},
+    )
+    assert (
+        excepted["env"]["LICENSE_EXCEPTIONS"] == "certifi: MPL-2.0, used unmodified\npyzmq: dynamic linking\n"
+    )
 
 
 def test_pip_licenses_reports_each_declaration_as_packages_write_it(table_with_denied: Path) -> None:
@@ -164,19 +181,25 @@ def test_pip_licenses_reports_each_declaration_as_packages_write_it(table_with_d
         "gpl-expression": "GPL-3.0-only",
         "gpl-classifier": "GNU General Public License (GPL)",
         "gplv3-text": "GPLv3",
+        "agplv3-text": "AGPLv3",
+        "sspl-text": "Server Side Public License",
         "mixed-classifiers": "GNU General Public License v3 (GPLv3); MIT License",
+        "gpl2-or-later": "GPL-2.0-or-later",
+        "proprietary": "Other/Proprietary License",
+        "no-license": "UNKNOWN",  # no license metadata at all
+        "empty-license": "UNKNOWN",  # an empty License field reads the same
         "mit-expression": "MIT",
         "mit-classifier": "MIT License",
+        "bsd-classifier": "BSD License",
+        "apache-classifier": "Apache Software License",
         "dual-licensed": "LGPL-2.1-or-later OR MIT",
         "bundled": "(MIT AND BSD-3-Clause)",
         "llvm-style": "Apache-2.0 WITH LLVM-exception",
-        "bsd-classifier": "BSD License",
-        "no-license": "UNKNOWN",
     }
     assert rows["gpl-expression"]["URL"] == "https://example.invalid/gpl-expression"
 
 
-def test_gate_fails_on_denied_licenses(
+def test_gate_fails_on_denied_unlisted_and_undeclared_licenses(
     tmp_path: Path, table_with_denied: Path, check_step: dict[str, Any]
 ) -> None:
     run = check(check_step, tmp_path, table_with_denied)
@@ -185,20 +208,26 @@ def test_gate_fails_on_denied_licenses(
     assert report == run.summary
     assert statuses(report) == {
         **dict.fromkeys(DENIED_PACKAGES, "denied"),
-        **dict.fromkeys(ALLOWED_PACKAGES, "allowed"),
         **dict.fromkeys(UNLISTED_PACKAGES, "in neither list"),
+        **dict.fromkeys(UNDECLARED_PACKAGES, "no license declared"),
+        **dict.fromkeys(ALLOWED_PACKAGES, "allowed"),
     }
-    assert "11 packages: 5 allowed, 4 denied, 2 in neither list." in report
+    assert "17 packages: 7 allowed, 6 denied, 2 in neither list, 2 without a license, 0 excepted." in report
+    assert f"**{len(FAILING)} packages fail the check.**" in report
+    assert "- <code>proprietary</code> 1.0: Other/Proprietary License (in neither list)" in report
     assert "::error title=Denied license::gplv3-text 1.0: GPLv3" in run.annotations
+    assert "::error title=Denied license::agplv3-text 1.0: AGPLv3" in run.annotations
+    assert "::error title=Denied license::sspl-text 1.0: Server Side Public License" in run.annotations
     assert (
         "::error title=Denied license::gpl-classifier 1.0: GNU General Public License (GPL)"
         in run.annotations
     )
     assert (
-        "::warning title=License in neither the allow nor the deny list::bsd-classifier 1.0: BSD License"
+        "::error title=License in neither the allow nor the deny list::gpl2-or-later 1.0: GPL-2.0-or-later"
         in run.annotations
     )
-    assert len(run.annotations) == 6  # none for an allowed package
+    assert "::error title=No license declared::empty-license 1.0: UNKNOWN" in run.annotations
+    assert len(run.annotations) == len(FAILING)  # none for an allowed package
 
 
 def test_gate_passes_when_every_license_is_allowed(
@@ -207,16 +236,67 @@ def test_gate_passes_when_every_license_is_allowed(
     run = check(check_step, tmp_path, table_allowed)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.annotations == []
-    assert "5 packages: 5 allowed, 0 denied, 0 in neither list." in run.summary
+    assert (
+        "7 packages: 7 allowed, 0 denied, 0 in neither list, 0 without a license, 0 excepted." in run.summary
+    )
+    assert "fail the check" not in run.summary
 
 
-def test_gate_passes_with_empty_lists_and_warns_on_every_package(
+def test_exceptions_accept_packages_and_the_report_says_why(
     tmp_path: Path, table_with_denied: Path, check_step: dict[str, Any]
 ) -> None:
-    run = check(check_step, tmp_path, table_with_denied, {"ALLOWED_LICENSES": "", "DENIED_LICENSES": ""})
+    reasons = {name: f"reviewed: {name}" for name in FAILING}
+    # written as PyPI would spell some of them differently: names compare as PEP 503 normalizes them
+    lines = [f"{name.replace('-', '_').upper()}: {reason}" for name, reason in reasons.items()]
+    lines.append("left-pad: was removed long ago")
+    run = check(check_step, tmp_path, table_with_denied, {"LICENSE_EXCEPTIONS": "\n".join(lines) + "\n"})
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "11 packages: 0 allowed, 0 denied, 11 in neither list." in run.summary
-    assert all(line.startswith("::warning ") for line in run.annotations)
+    assert (
+        f"7 allowed, 0 denied, 0 in neither list, 0 without a license, {len(FAILING)} excepted."
+        in run.summary
+    )
+    assert "Accepted by license.exceptions:" in run.summary
+    assert "- <code>gplv3-text</code> (GPLv3, denied): reviewed: gplv3-text" in run.summary
+    assert "- <code>no-license</code> (UNKNOWN, no license declared): reviewed: no-license" in run.summary
+    assert statuses(run.summary)["sspl-text"] == "excepted"
+    assert "::notice title=License exception::gplv3-text 1.0: GPLv3 (reviewed: gplv3-text)" in run.annotations
+    assert run.annotations[-1] == (
+        "::warning title=Unused license exception::"
+        "license.exceptions accepts left-pad, which is not among the shipped packages"
+    )
+    assert not [line for line in run.annotations if line.startswith("::error")]
+
+
+def test_an_exception_for_one_package_leaves_the_others_failing(
+    tmp_path: Path, table_with_denied: Path, check_step: dict[str, Any]
+) -> None:
+    run = check(
+        check_step, tmp_path, table_with_denied, {"LICENSE_EXCEPTIONS": "sspl-text: hosted separately\n"}
+    )
+    assert run.returncode == 1
+    assert f"**{len(FAILING) - 1} packages fail the check.**" in run.summary
+
+
+def test_packages_installed_from_the_repository_are_left_out(
+    tmp_path: Path, table_with_denied: Path, check_step: dict[str, Any]
+) -> None:
+    # the project itself (its own license is not a dependency's) and a path dependency
+    (tmp_path / "project-packages.txt").write_text("Proprietary\nno_license\n", encoding="utf-8")
+    run = check(check_step, tmp_path, table_with_denied)
+    assert "proprietary" not in statuses(run.summary) and "no-license" not in statuses(run.summary)
+    assert "Not checked, installed from this repository: no-license, proprietary." in run.summary
+    assert "15 packages:" in run.summary
+
+
+def test_with_empty_lists_every_package_needs_a_decision(
+    tmp_path: Path, table_allowed: Path, check_step: dict[str, Any]
+) -> None:
+    run = check(check_step, tmp_path, table_allowed, {"ALLOWED_LICENSES": "", "DENIED_LICENSES": ""})
+    assert run.returncode == 1
+    assert (
+        "7 packages: 0 allowed, 0 denied, 7 in neither list, 0 without a license, 0 excepted." in run.summary
+    )
+    assert all(line.startswith("::error ") for line in run.annotations)
 
 
 def test_gate_on_this_environment_reports_every_package(tmp_path: Path, check_step: dict[str, Any]) -> None:
@@ -227,8 +307,8 @@ def test_gate_on_this_environment_reports_every_package(tmp_path: Path, check_st
     run = run_step(check_step, tmp_path)
     found = rows(run.summary)
     assert sorted(name for name, _ in found) == sorted(package["Name"] for package in packages)
-    denied = [name for name, status in found if status == "denied"]
-    assert run.returncode == (1 if denied else 0)
+    failing = [name for name, status in found if status in license_check.FAILING]
+    assert run.returncode == (1 if failing else 0)
 
 
 def test_a_package_name_cannot_forge_a_workflow_command(tmp_path: Path, check_step: dict[str, Any]) -> None:
@@ -237,6 +317,11 @@ def test_a_package_name_cannot_forge_a_workflow_command(tmp_path: Path, check_st
     table.write_text(json.dumps([row]), encoding="utf-8")
     run = check(check_step, tmp_path, table)
     assert run.annotations == ["::error title=Denied license::evil%0A::error::forged 1.0: GPL-3.0-only"]
+    forged = {"LICENSE_EXCEPTIONS": "evil\n::error::forged: reason\n"}
+    # an exception's name cannot forge one either: the line is one name, and it names no package here
+    assert not [
+        a for a in check(check_step, tmp_path, table, forged).annotations if a.startswith("::error::")
+    ]
     assert "| evil ::error::forged | 1.0 | GPL-3.0-only | denied |" in run.summary
 
 
@@ -255,6 +340,10 @@ VERDICTS = [
     ("GPLv3+", DENIED),
     ("GPLv2", DENIED),
     ("GPLv2+", UNLISTED),  # GPL-2.0-or-later is in neither default list
+    ("GPL-2.0-or-later", UNLISTED),
+    ("AGPLv3", DENIED),
+    ("Server Side Public License", DENIED),
+    ("SSPL", DENIED),
     ("GNU General Public License v3 (GPLv3)", DENIED),
     # SPDX expressions
     ("MIT", ALLOWED),
@@ -271,14 +360,13 @@ VERDICTS = [
     ("mit or gpl-3.0-only", DENIED),  # operators are upper case; the words still name a denied license
     # several classifiers: each must pass
     ("GNU General Public License v3 (GPLv3); MIT License", DENIED),
-    ("Apache Software License; BSD License", UNLISTED),
+    ("Apache Software License; BSD License", ALLOWED),
     ("MIT License; Python Software Foundation License", ALLOWED),
     # names that say no single license, junk and nothing
-    ("BSD License", UNLISTED),
-    ("Apache Software License", UNLISTED),
-    ("UNKNOWN", UNLISTED),
-    ("", UNLISTED),
-    ("   ", UNLISTED),
+    ("BSD License", ALLOWED),  # BSD-2-Clause or BSD-3-Clause, both allowed
+    ("Apache Software License", ALLOWED),
+    ("Other/Proprietary License", UNLISTED),
+    ("Public Domain", UNLISTED),
     ("junk !!", UNLISTED),
     ("MIT AND", UNLISTED),
     ("Apache-2.0 WITH", UNLISTED),
@@ -294,6 +382,15 @@ VERDICTS = [
 @pytest.mark.parametrize(("declared", "verdict"), VERDICTS)
 def test_verdict_for_a_declared_license(declared: str, verdict: int) -> None:
     assert license_check.STATUS[DEFAULT_POLICY.status(declared)] == license_check.STATUS[verdict]
+    expected = license_check.STATUS[verdict]
+    assert license_check.verdict(declared, DEFAULT_POLICY) == expected
+    assert (expected in license_check.FAILING) is (verdict != ALLOWED)  # only allowed passes
+
+
+@pytest.mark.parametrize("declared", ["UNKNOWN", "", "   "])
+def test_no_license_declared_fails(declared: str) -> None:
+    assert license_check.verdict(declared, DEFAULT_POLICY) == NO_LICENSE
+    assert NO_LICENSE in license_check.FAILING
 
 
 def test_a_narrow_deny_list_still_catches_the_unversioned_gpl() -> None:
@@ -348,6 +445,24 @@ FREE_TEXT_NAMES = {
     "Apache 2.0",
     "Apache License 2.0",
     "Apache License, Version 2.0",
+    "Apache Software License 2.0",
+    "ASL 2.0",
+    "The MIT License",
+    "BSD 2-Clause",
+    "Simplified BSD",
+    "Simplified BSD License",
+    "BSD 3-Clause",
+    "3-Clause BSD License",
+    "New BSD",
+    "New BSD License",
+    "Modified BSD License",
+    "MPL 2.0",
+    "Mozilla Public License 2.0",
+    "ISC License",
+    "PSF License",
+    "The Unlicense",
+    "Server Side Public License",
+    "Server Side Public License v1",
     "GNU GPL",
     "GNU General Public License",
     "GNU LGPL",
@@ -393,7 +508,35 @@ def test_report_and_annotations_from_check() -> None:
         {"Name": "a", "Version": "1", "License": "MIT", "URL": "UNKNOWN"},
         {"Name": "b|c", "Version": "2", "License": "GPL", "URL": "UNKNOWN"},
     ]
-    report, annotations, denied = license_check.check(packages, DEFAULT_POLICY)
-    assert denied == 1
+    report, annotations, failed = license_check.check(packages, DEFAULT_POLICY)
+    assert failed == 1
     assert "| b&#124;c | 2 | GPL | denied |" in report.splitlines()
     assert annotations == ["::error title=Denied license::b|c 2: GPL"]
+
+
+def test_every_classifier_that_names_one_license_or_a_family_is_read() -> None:
+    """Every PyPI license classifier under "OSI Approved" maps to SPDX ids, except the few the SPDX list
+    has no id for: a classifier in neither table would only ever be "in neither list"."""
+    no_spdx_id = {"OSI Approved", "Repoze Public License"}
+    osi = {
+        classifier.rsplit(" :: ", 1)[1]
+        for classifier in trove_classifiers.classifiers
+        if classifier.startswith("License :: OSI Approved")
+    }
+    known = {name for name in osi if license_check.is_known(name)}
+    assert osi - known - no_spdx_id == {
+        "Apple Public Source License",
+        "Attribution Assurance License",
+        "Common Public License",
+        "Eiffel Forum License",
+        "IBM Public License",
+        "Motosoto License",
+        "Nethack General Public License",
+        "Nokia Open Source License",
+        "Open Group Test Suite License",
+        "Qt Public License (QPL)",
+        "Ricoh Source Code Public License",
+        "Sleepycat License",
+        "Sun Public License",
+        "Vovida Software License 1.0",
+    }

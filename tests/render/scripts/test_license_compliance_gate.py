@@ -1,7 +1,8 @@
-"""The last step of license-compliance.yaml: the run fails unless both checks succeeded."""
+"""The last step of license-compliance.yaml: the run fails unless every check it runs succeeded."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 from pipekit.render import license
 
 from .support import rendered_step, run_step
+
+NO_HEADER = {"license": {"header": None}}
 
 
 @pytest.fixture
@@ -39,3 +42,16 @@ def test_any_other_result_fails(
     assert run.annotations == [
         f"::error title=License compliance::headers: {headers}, dependencies: {dependencies}"
     ]
+
+
+@pytest.mark.parametrize(("dependencies", "code"), [("success", 0), ("failure", 1), ("cancelled", 1)])
+def test_without_a_header_check_the_dependencies_decide(tmp_path: Path, dependencies: str, code: int) -> None:
+    # license.header null: no header job, so the report job has no HEADERS_RESULT
+    step = rendered_step("license-compliance.yaml", "report", "Fail when a check failed", NO_HEADER)
+    assert "HEADERS_RESULT" not in os.environ
+    run = run_step(step, tmp_path, {"DEPENDENCIES_RESULT": dependencies})
+    assert run.returncode == code, run.stdout + run.stderr
+    if code:
+        assert run.annotations == [
+            f"::error title=License compliance::headers: not checked, dependencies: {dependencies}"
+        ]

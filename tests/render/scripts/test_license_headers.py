@@ -1,5 +1,6 @@
 """The source-file header check of license-compliance.yaml, on files written to disk: with and without
-the header, matched by `**` and `{a,b}` globs, with names that need escaping in an annotation."""
+the header at their top, matched by `**` and `{a,b}` globs, with names that need escaping in an
+annotation, and globs that match nothing."""
 
 from __future__ import annotations
 
@@ -81,6 +82,55 @@ def test_a_glob_that_matches_nothing_warns(tmp_path: Path, headers_step: dict[st
     run = run_step(headers_step, tmp_path, {"HEADER_GLOBS": "src/**/*.py\nmissing/*.{py,sh}\n\n"})
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.annotations == ["::warning title=License headers::no file matches missing/*.{py,sh}"]
+
+
+def test_globs_that_match_no_file_fail_the_check(tmp_path: Path, headers_step: dict[str, Any]) -> None:
+    # a check that saw nothing would pass on a renamed source folder
+    run = run_step(headers_step, write(tmp_path, {"app/main.py": f"{HEADER}\n"}))
+    assert run.returncode == 1
+    assert run.annotations[-1] == (
+        "::error title=License headers::no file matches license.header_globs; fix the globs"
+    )
+    assert "**No file matches the globs**" in run.summary
+
+
+HEADER_PLACES = {
+    # a shebang and a PEP 263 encoding declaration (only allowed on line 1 or 2) may come first
+    "after-shebang-and-encoding.py": f"#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n{HEADER}\nx = 1\n",
+    "windows-line-endings.py": f"{HEADER}\nx = 1\n".replace("\n", "\r\n"),
+    "byte-order-mark.py": f"\ufeff{HEADER}\nx = 1\n",
+    "trailing-spaces.py": HEADER.replace("\n", "  \n") + "\t\n",
+}
+NOT_AT_THE_TOP = {
+    # the header quoted further down does not count: only the first lines are read
+    "quoted-in-a-docstring.py": f'"""A module.\n\nFiles must begin with:\n\n{HEADER}\n"""\n',
+    "after-a-blank-line-too-many.py": f"#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n\n{HEADER}\n",
+    "half-the-header.py": HEADER.splitlines()[0] + "\n",
+}
+
+
+def test_the_header_counts_only_at_the_top_of_a_file(tmp_path: Path, headers_step: dict[str, Any]) -> None:
+    files = {f"src/{name}": text for name, text in {**HEADER_PLACES, **NOT_AT_THE_TOP}.items()}
+    run = run_step(headers_step, write(tmp_path, files))
+    assert run.returncode == 1
+    lacking = [line.split("file=")[1].split(",")[0] for line in run.annotations if "file=" in line]
+    assert lacking == [f"src/{name}" for name in sorted(NOT_AT_THE_TOP)]
+
+
+def test_lacks_header_reads_at_most_the_header_and_two_more_lines(tmp_path: Path) -> None:
+    assert license_headers.LEADING_LINES == 2
+    path = tmp_path / "file.py"
+    lines = HEADER.count("\n") + 1
+    for blank_lines, lacks in [(0, False), (2, False), (3, True)]:
+        path.write_text("\n" * blank_lines + HEADER + "\n", encoding="utf-8")
+        assert license_headers.lacks_header(str(path), HEADER.encode()) is lacks, blank_lines
+    assert len(license_headers.first_lines(str(path), lines + 2)) == lines + 2
+    # a minified file's one long line is read in bounded pieces, not whole
+    path.write_text("x" * (10 * license_headers.LONGEST_LINE), encoding="utf-8")
+    assert (
+        sum(map(len, license_headers.first_lines(str(path), lines + 2)))
+        <= (lines + 2) * license_headers.LONGEST_LINE
+    )
 
 
 @pytest.mark.parametrize(

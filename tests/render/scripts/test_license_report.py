@@ -13,7 +13,10 @@ from pipekit.render.scripts import license_report
 from .support import rendered_step, run_step
 
 HEADERS_REPORT = "## License headers\n\n2 files checked for this header:\n\nEvery file has the header.\n"
-LICENSES_REPORT = "## Dependency licenses\n\n1 packages: 0 allowed, 1 denied, 0 in neither list.\n"
+LICENSES_REPORT = (
+    "## Dependency licenses\n\n"
+    "1 packages: 0 allowed, 1 denied, 0 in neither list, 0 without a license, 0 excepted.\n"
+)
 
 
 @pytest.fixture
@@ -63,3 +66,16 @@ def test_report_and_details() -> None:
     assert "**Not compliant**" in text
     assert "| Dependencies | cancelled |" in text
     assert text.endswith("Dependencies: no details (cancelled).\n")
+
+
+def test_without_a_header_check_the_report_covers_the_dependencies(tmp_path: Path) -> None:
+    step = rendered_step(
+        "license-compliance.yaml", "report", "Write the compliance report", {"license": {"header": None}}
+    )
+    folder = downloaded(tmp_path, licenses=LICENSES_REPORT)
+    run = run_step(step, folder, {"DEPENDENCIES_RESULT": "success"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.summary.startswith("# License compliance report\n\n**Compliant**\n")
+    assert "| Source-file license headers | not checked |" in run.summary
+    assert "Source-file license headers: no details" not in run.summary
+    assert LICENSES_REPORT in run.summary

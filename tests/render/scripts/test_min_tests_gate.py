@@ -15,6 +15,7 @@ import pytest
 from pipekit.render import test as render_test
 from pipekit.render.scripts import min_tests_gate
 
+from ...designs import reference
 from .support import rendered_step, run_step
 
 SAMPLE_TESTS = """\
@@ -81,7 +82,7 @@ def workspace(tmp_path: Path, junit: Path) -> Path:
 
 
 def test_the_step_embeds_the_script(gate_step: dict[str, Any]) -> None:
-    assert gate_step["run"] == render_test.TEST_GATE
+    assert gate_step["run"] == render_test.test_gate(reference())
     assert gate_step["env"] == {"MIN_TESTS": "116"}
     assert gate_step["shell"] == "bash"  # the test job's default: Windows legs run it in Git Bash too
 

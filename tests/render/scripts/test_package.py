@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from pipekit import files, render, yamlio
-from pipekit.design import design_from_data
-from pipekit.render import scripts
+from pipekit.render import blocks, scripts
+
+from ...designs import reference
 
 ROOT = Path(__file__).resolve().parents[3]
 FOLDER = Path(scripts.__file__).parent
@@ -37,19 +38,30 @@ NEWER_THAN_3_8 = {
 
 def test_the_folder_holds_the_scripts_the_renderers_use() -> None:
     assert PYTHON_SCRIPTS == [
+        "benchmark_baseline.py",
         "benchmark_comment.py",
+        "deploy_gate.py",
+        "image_digest.py",
         "license_check.py",
         "license_headers.py",
         "license_report.py",
         "min_tests_gate.py",
         "pip_audit_summary.py",
+        "project_packages.py",
+        "sarif_summary.py",
     ]
-    assert BASH_SCRIPTS == ["health_check_loop.sh", "license_compliance_gate.sh", "wait_for_image.sh"]
+    assert BASH_SCRIPTS == [
+        "gitleaks_install.sh",
+        "gitleaks_scan.sh",
+        "health_check_loop.sh",
+        "image_record.sh",
+        "license_compliance_gate.sh",
+    ]
 
 
 def step_scripts() -> list[str]:
     """The `run:` of every step in every workflow the default design renders."""
-    rendered = render.render_all(design_from_data({}))
+    rendered = render.render_all(reference({}))
     runs = []
     for workflow in (file.name for file in files.FILES if file.workflow):
         for job in yamlio.loads(rendered[workflow])["jobs"].values():
@@ -62,7 +74,10 @@ def test_each_script_is_embedded_verbatim_in_a_workflow(name: str) -> None:
     source = (FOLDER / name).read_text(encoding="utf-8")
     assert scripts.text(name) == source
     if name.endswith(".py"):
-        expected = {scripts.python(name, python) for python in (scripts.SETUP_PYTHON, scripts.RUNNER_PYTHON)}
+        # setup-python's or the runner's Python, or the project environment's (render.blocks)
+        design = reference({})
+        interpreters = (scripts.SETUP_PYTHON, scripts.RUNNER_PYTHON, blocks.project_python(design))
+        expected = {scripts.python(name, python) for python in interpreters}
         assert "python - <<'PY'\n" + source + "PY\n" in expected
         assert expected & set(step_scripts())
     else:
@@ -119,8 +134,8 @@ def test_the_wheel_ships_every_script() -> None:
 
 
 # The escaping helpers are repeated in each script that needs them (a workflow carries one script alone).
-COMMAND_TEXT_COPIES = ["license_check", "license_headers"]
-CELL_COPIES = ["benchmark_comment", "license_check", "license_headers", "pip_audit_summary"]
+COMMAND_TEXT_COPIES = ["deploy_gate", "image_digest", "license_check", "license_headers"]
+CELL_COPIES = ["benchmark_comment", "license_check", "license_headers", "pip_audit_summary", "sarif_summary"]
 
 
 def helper(module: str, name: str) -> Any:

@@ -1,16 +1,22 @@
-"""The fallback pull-request comment of test.yaml's benchmark job, written when the benchmark action fails.
+"""The raw results of test.yaml's benchmark job, written when the benchmark action compared nothing: it
+had no earlier results (a first run, or a pull request before the default branch stored any), or it
+failed.
 
 Reads benchmark.json in either format the design's benchmark tool writes: pytest-benchmark's
 ``--benchmark-json`` (an object with a `benchmarks` list, each with `name` and `stats`), or
 github-action-benchmark's custom format (a list of ``{"name", "unit", "value", "range"?}``). Writes
-the markdown table to benchmark-comment.md; when there are no readable results the comment says so,
-so the pull request still hears why the comparison is missing.
+the markdown table to benchmark-comment.md (the pull-request comment) and the job summary; when there
+are no readable results it says so, so the pull request still hears why the comparison is missing.
+
+Environment: BENCHMARK_OUTCOME, the benchmark action's outcome (``failure``: it failed; else it found
+no earlier results); GITHUB_STEP_SUMMARY.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 from typing import Any
 
 RESULTS = "benchmark.json"
@@ -50,13 +56,18 @@ def table(results: object) -> list[str]:
     raise TypeError(f"benchmark results are a {type(results).__name__}")
 
 
-def comment(results: object) -> str:
-    """The comment for parsed benchmark.json (None when the file is missing or is not JSON)."""
+FAILED = "The benchmark comparison failed; see the job log. Raw results of this run:"
+NO_BASELINE = "No earlier results of the default branch to compare with yet. Raw results of this run:"
+
+
+def comment(results: object, failed: bool = False) -> str:
+    """The comment for parsed benchmark.json (None when the file is missing or is not JSON); `failed`
+    when the action failed, else it had nothing to compare with."""
     try:
         rows = table(results)
     except (AttributeError, KeyError, TypeError, ValueError):
         return "\n".join([*TITLE, f"The benchmark run wrote no readable {RESULTS}; see the job log.", ""])
-    return "\n".join([*TITLE, "The benchmark action failed; raw results of this run:", "", *rows]) + "\n"
+    return "\n".join([*TITLE, FAILED if failed else NO_BASELINE, "", *rows]) + "\n"
 
 
 def load(path: str) -> object:
@@ -69,9 +80,11 @@ def load(path: str) -> object:
 
 
 def main() -> int:
-    text = comment(load(RESULTS))
+    text = comment(load(RESULTS), failed=os.environ.get("BENCHMARK_OUTCOME") == "failure")
     with open(COMMENT, "w", encoding="utf-8") as out:
         out.write(text)
+    with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+        summary.write(text)
     return 0
 
 

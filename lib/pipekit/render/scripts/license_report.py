@@ -5,7 +5,8 @@ reports/ (a job that failed early uploaded none: the report says so). Writes
 license-compliance-report.md, also the job summary; whether the run fails is the next step's decision.
 
 Environment: HEADERS_RESULT and DEPENDENCIES_RESULT, each job's result (success, failure, cancelled,
-skipped); GITHUB_STEP_SUMMARY.
+skipped); a check the design does not run has no variable and is listed as not checked.
+GITHUB_STEP_SUMMARY.
 """
 
 from __future__ import annotations
@@ -28,19 +29,23 @@ def details(check: str, result: str, path: str) -> str:
         return f"{check}: no details ({result})."
 
 
+NOT_CHECKED = "not checked"
+
+
 def report(results: list[tuple[str, str, str]]) -> str:
     """The report for (check, result, details file) triples."""
-    passed = all(result == "success" for _, result, _ in results)
+    passed = all(result in ("success", NOT_CHECKED) for _, result, _ in results)
     lines = ["# License compliance report", "", f"**{'Compliant' if passed else 'Not compliant'}**", ""]
     lines += ["| Check | Result |", "|---|---|"]
     lines += [f"| {check} | {result} |" for check, result, _ in results]
     for check, result, path in results:
-        lines += ["", details(check, result, path)]
+        if result != NOT_CHECKED:
+            lines += ["", details(check, result, path)]
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    text = report([(check, os.environ[variable], path) for check, variable, path in CHECKS])
+    text = report([(check, os.environ.get(variable, NOT_CHECKED), path) for check, variable, path in CHECKS])
     with open(REPORT, "w", encoding="utf-8") as out:
         out.write(text)
     with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
