@@ -21,8 +21,13 @@ $(STAMP): pyproject.toml
 
 include tools/tools.mk
 
+# This repository's own CI is pipekit's output too: .github/pipekit.yaml was written by
+# `pipekit init --repo .`, and `pipekit render --repo .` writes .github/workflows/ and .gitleaks.toml from it.
+SELF_DESIGN := .github/pipekit.yaml
+
 workflows: $(STAMP)
 	$(BIN)/pipekit render --design pipeline.yaml --out workflows
+	$(BIN)/pipekit render --repo . --design $(SELF_DESIGN)
 	$(BIN)/pipekit plan --design pipeline.yaml
 
 lint: $(STAMP)
@@ -41,6 +46,7 @@ notebooks: $(STAMP)
 
 drift: $(STAMP)
 	$(BIN)/pipekit check --design pipeline.yaml --dir workflows
+	$(BIN)/pipekit check --repo . --design $(SELF_DESIGN)
 
 test: lint typecheck drift pytest
 
