@@ -1,15 +1,13 @@
 """GitHub's own workflow parser, @actions/workflow-parser, run under Node (rule ``workflow-parser``).
 
 The package lives in tools/workflow-parser of the source tree (`make tools` installs it), next to the
-script that runs it; pipekit finds that folder from this file, which an editable install leaves in the
-source tree. Node and the package are outside pipekit's Python dependencies, so a missing one is a
-one-line PipekitError saying how to install it, never an empty result.
+script that runs it; pipekit.node_tools finds that folder and Node. A missing one is a one-line
+PipekitError saying how to install it, never an empty result.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,27 +15,17 @@ from pipekit.check.external import run_tool
 from pipekit.check.finding import Finding
 from pipekit.check.paths import PathArg, as_paths, require_files
 from pipekit.errors import PipekitError
+from pipekit.node_tools import TOOLS_DIR, require_node
 from pipekit.wording import squeeze
 
 RULE = "workflow-parser"
 AUTHORITY = "GitHub's own workflow parser (@actions/workflow-parser, under Node)"
-# lib/pipekit/check/workflow_parser.py -> the source tree's root
-PARSER_DIR = Path(__file__).resolve().parents[3] / "tools" / "workflow-parser"
+PARSER_DIR = TOOLS_DIR
 PACKAGE = Path("node_modules") / "@actions" / "workflow-parser" / "package.json"
 
 
 def _node(parser_dir: Path) -> str:
-    if not (parser_dir / PACKAGE).is_file():
-        raise PipekitError(
-            f"GitHub's workflow parser is not installed in {parser_dir / 'node_modules'}; "
-            "run `make tools` in pipekit's source tree (it runs npm ci --prefix tools/workflow-parser)"
-        )
-    node = shutil.which("node")
-    if node is None:
-        raise PipekitError(
-            "node is not on PATH; install Node.js 20.6 or newer to run GitHub's workflow parser"
-        )
-    return node
+    return require_node(parser_dir, PACKAGE, "GitHub's workflow parser")
 
 
 def check(paths: PathArg | Iterable[PathArg], parser_dir: PathArg | None = None) -> list[Finding]:

@@ -7,7 +7,17 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-NAMES: tuple[str, ...] = ("init", "plan", "expand", "render", "check", "pins", "notebooks", "schema")
+NAMES: tuple[str, ...] = (
+    "init",
+    "plan",
+    "expand",
+    "render",
+    "check",
+    "pins",
+    "rehearse",
+    "notebooks",
+    "schema",
+)
 
 
 def modules() -> list[ModuleType]:

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -51,6 +51,7 @@ class ActionInputs:
     declared: frozenset[str]
     required: frozenset[str]  # `required: true` and no `default`: the runner has nothing to fall back to
     using: str  # runs.using: node24, composite, docker...
+    defaults: Mapping[str, str] = field(default_factory=dict)  # input -> its declared default, as text
 
 
 def split_action(action: str) -> tuple[str, str]:
@@ -150,6 +151,7 @@ def load_metadata(action: str) -> ActionInputs:
         raise DataError(f"{where}: inputs: expected a mapping of input names")
     declared: set[str] = set()
     required: set[str] = set()
+    defaults: dict[str, str] = {}
     for key, spec in inputs.items():
         if not isinstance(key, str):
             raise DataError(f"{where}: inputs: {key!r} is not a string input name")
@@ -162,8 +164,12 @@ def load_metadata(action: str) -> ActionInputs:
         declared.add(key)
         if flag and "default" not in spec:
             required.add(key)
+        if spec.get("default") is not None:
+            default = spec["default"]
+            # the runner hands every input over as text; YAML may have read true or 30 as other types
+            defaults[key] = ("true" if default else "false") if isinstance(default, bool) else str(default)
     runs = data.get("runs")
     using = runs.get("using") if isinstance(runs, Mapping) else None
     if not isinstance(using, str):
         raise DataError(f"{where}: runs.using: expected a string such as node24, composite or docker")
-    return ActionInputs(action, frozenset(declared), frozenset(required), using)
+    return ActionInputs(action, frozenset(declared), frozenset(required), using, defaults)

@@ -32,7 +32,9 @@ class Resolved:
 
 
 @dataclass(frozen=True)
-class _Expression:
+class TemplateExpression:
+    """One ``${{ }}`` of a template, as `segments` cuts it out."""
+
     written: str  # "${{ ... }}" as in the template
     inner: str  # what is between the braces
 
@@ -44,21 +46,21 @@ def resolve(template: str, contexts: Mapping[str, Any], allowed: Collection[str]
     from pipekit.github.expression_evaluation import NotKnown, evaluate
     from pipekit.github.expression_syntax import parse
 
-    segments = _segments(template)
+    parts = segments(template)
     values: list[Any] = []
-    for segment in segments:
+    for segment in parts:
         if isinstance(segment, str):
             values.append(segment)
         else:
-            values.append(evaluate(parse(_expression_text(segment), allowed), contexts))
-    if len(segments) == 1 and isinstance(segments[0], _Expression):
+            values.append(evaluate(parse(expression_text(segment), allowed), contexts))
+    if len(parts) == 1 and isinstance(parts[0], TemplateExpression):
         value = values[0]
         return Resolved(value, template if isinstance(value, NotKnown) else to_text(value))
     texts = [
         segment.written
-        if isinstance(value, NotKnown) and isinstance(segment, _Expression)
+        if isinstance(value, NotKnown) and isinstance(segment, TemplateExpression)
         else to_text(value)
-        for segment, value in zip(segments, values, strict=True)
+        for segment, value in zip(parts, values, strict=True)
     ]
     unknown = next((value for value in values if isinstance(value, NotKnown)), None)
     return Resolved(unknown or "".join(texts), "".join(texts))
@@ -149,18 +151,18 @@ def job_contexts(matrix: Mapping[str, Any], strategy: Mapping[str, Any] | None =
     return contexts
 
 
-def _segments(template: str) -> list[str | _Expression]:
+def segments(template: str) -> list[str | TemplateExpression]:
     """The template cut into text and expressions (TemplateReader.cs ParseScalar): an expression ends at
     the first ``}}`` outside a quoted string."""
-    segments: list[str | _Expression] = []
+    result: list[str | TemplateExpression] = []
     start = template.find(_OPEN)
     position = 0
     while position < len(template):
         if start < 0:
-            segments.append(template[position:])
+            result.append(template[position:])
             break
         if position < start:
-            segments.append(template[position:start])
+            result.append(template[position:start])
             position = start
             continue
         end, in_string = -1, False
@@ -178,13 +180,13 @@ def _segments(template: str) -> list[str | _Expression]:
                 "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} "
                 "sequence was not found."
             )
-        segments.append(_Expression(template[start : end + 1], template[start + len(_OPEN) : end - 1]))
+        result.append(TemplateExpression(template[start : end + 1], template[start + len(_OPEN) : end - 1]))
         position = end + 1
         start = template.find(_OPEN, position)
-    return segments
+    return result
 
 
-def _expression_text(segment: _Expression) -> str:
+def expression_text(segment: TemplateExpression) -> str:
     """The expression to parse (TemplateReader.cs ParseExpression), refusing what GitHub refuses there."""
     text = trim(segment.inner)
     if not text:
