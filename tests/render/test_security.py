@@ -539,6 +539,7 @@ def test_pip_audit_with_uv_reads_the_lock_file(rendered: Rendered) -> None:
         "Check out",
         "Set up uv and Python",
         "Audit the dependencies (pip-audit)",
+        "Check that the audit reached advisory data",
         "Summarize the audit",
         "Upload the audit report",
     ]

@@ -582,6 +582,27 @@ def test_passed_fails_unless_every_job_succeeded(
     assert evaluate(parse(step["if"], ["needs"]), {"needs": needs}) is fails
 
 
+def test_passed_names_the_jobs_that_did_not_pass(rendered: Rendered) -> None:
+    (step,) = jobs_of(rendered, "default")["passed"]["steps"]
+    assert step["env"]["RESULTS"].splitlines() == [
+        "lint ${{ needs.lint.result }}",
+        "test ${{ needs.test.result }}",
+        "benchmark ${{ needs.benchmark.result }}",
+    ]
+    results = "lint failure\ntest success\nbenchmark skipped\n"
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        env={**os.environ, "RESULTS": results},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert (
+        done.stdout
+        == "::error title=Test jobs::not every test.yaml job passed: lint failure, benchmark skipped\n"
+    )
+
+
 def test_paths_ignore_skips_pushes_but_never_the_required_check(rendered: Rendered) -> None:
     """GitHub docs, "Troubleshooting required status checks" (handling skipped but required checks): a
     workflow its path filter skipped leaves its required checks pending, and the pull request cannot

@@ -26,6 +26,7 @@ GITLEAKS_CONFIG = files.by_renderer("gitleaks").name
 GITLEAKS_INSTALL = scripts.bash("gitleaks_install.sh")
 GITLEAKS_SCAN = scripts.bash("gitleaks_scan.sh")
 PIP_AUDIT_SUMMARY = scripts.python("pip_audit_summary.py", scripts.SETUP_PYTHON)
+PIP_AUDIT_COVERAGE = scripts.python("pip_audit_coverage.py", scripts.SETUP_PYTHON)
 
 
 def _sarif_permissions(design: Design) -> dict[str, Any]:
@@ -215,6 +216,8 @@ def _pip_audit_job(design: Design) -> tuple[str, list[Step], dict[str, Any]]:
         *common.setup_python(design, design.project.python),
         *install,
         step("Audit the dependencies (pip-audit)", run=audit, shell="bash"),
+        # pip-audit passes when it could look up no dependency at all: that must not pass the job
+        step("Check that the audit reached advisory data", run=PIP_AUDIT_COVERAGE),
         step("Summarize the audit", if_="always()", run=PIP_AUDIT_SUMMARY),
         step(
             "Upload the audit report",

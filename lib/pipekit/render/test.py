@@ -278,8 +278,14 @@ def _passed_job(design: Design, spec: JobSpec) -> Job:
             step(
                 "Fail unless every job passed",
                 if_=not_passed,
-                env={"RESULTS": "${{ toJSON(needs) }}"},
-                run='echo "Not every test.yaml job passed:" >&2\necho "$RESULTS" >&2\nexit 1\n',
+                env={"RESULTS": "".join(f"{need} ${{{{ needs.{need}.result }}}}\n" for need in spec.needs)},
+                # one annotation naming the jobs that did not pass, shown on the run's summary page
+                run=(
+                    'failed=$(awk \'NF && $2 != "success" { printf "%s%s %s", sep, $1, $2; sep = ", " }\' '
+                    '<<< "$RESULTS")\n'
+                    'echo "::error title=Test jobs::not every test.yaml job passed: $failed"\n'
+                    "exit 1\n"
+                ),
             )
         ],
     )

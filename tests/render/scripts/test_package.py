@@ -46,6 +46,7 @@ def test_the_folder_holds_the_scripts_the_renderers_use() -> None:
         "license_headers.py",
         "license_report.py",
         "min_tests_gate.py",
+        "pip_audit_coverage.py",
         "pip_audit_summary.py",
         "project_packages.py",
         "sarif_summary.py",
@@ -134,7 +135,14 @@ def test_the_wheel_ships_every_script() -> None:
 
 
 # The escaping helpers are repeated in each script that needs them (a workflow carries one script alone).
-COMMAND_TEXT_COPIES = ["deploy_gate", "image_digest", "license_check", "license_headers"]
+COMMAND_TEXT_COPIES = [
+    "deploy_gate",
+    "image_digest",
+    "license_check",
+    "license_headers",
+    "pip_audit_coverage",
+    "sarif_summary",
+]
 CELL_COPIES = ["benchmark_comment", "license_check", "license_headers", "pip_audit_summary", "sarif_summary"]
 
 

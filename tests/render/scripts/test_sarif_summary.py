@@ -170,6 +170,7 @@ def test_the_rendered_step_writes_the_job_summary(tmp_path: Path, bandit_report:
     done = run_step(step, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.summary == sarif_summary.summary(bandit_report, "Bandit", report_only=False)
+    assert done.stdout.splitlines() == sarif_summary.annotation_commands(bandit_report, "Bandit", report_only=False)
     # A scan that died before writing its report still gets a summary, and the step passes.
     (tmp_path / "bandit.sarif").unlink()
     done = run_step(step, tmp_path)
@@ -187,3 +188,44 @@ def test_report_only_reaches_the_rendered_step(tmp_path: Path, bandit_report: di
     assert step["env"]["REPORT_ONLY"] == "true"
     (tmp_path / "bandit.sarif").write_text(json.dumps(bandit_report), encoding="utf-8")
     assert "**Report only:**" in run_step(step, tmp_path).summary
+
+
+def test_the_most_severe_findings_are_annotated(bandit_report: dict[str, Any]) -> None:
+    assert sarif_summary.annotation_commands(bandit_report, "Bandit", report_only=False) == [
+        "::error file=app/module.py,line=6,title=Bandit B602 subprocess_popen_with_shell_equals_true::"
+        "subprocess call with shell=True identified, security issue.",
+        "::warning file=app/module.py,line=10,title=Bandit B301 blacklist::Pickle and modules that wrap it "
+        "can be unsafe when used to deserialize untrusted data, possible security issue.",
+        "::notice file=app/module.py,line=1,title=Bandit B403 blacklist::Consider possible security "
+        "implications associated with pickle module.",
+        "::notice file=app/module.py,line=2,title=Bandit B404 blacklist::Consider possible security "
+        "implications associated with the subprocess module.",
+    ]
+    # Report-only findings do not fail the job, so none is annotated as an error.
+    report_only = sarif_summary.annotation_commands(bandit_report, "Bandit", report_only=True)
+    assert report_only[0].startswith("::warning file=app/module.py,line=6,title=Bandit B602")
+    assert not any(line.startswith("::error") for line in report_only)
+
+
+def test_annotations_escape_what_would_end_a_property_or_the_line() -> None:
+    report = {
+        "runs": [
+            {
+                "tool": {"driver": {"name": "x", "rules": [{"id": "R1", "name": "a:b,c"}]}},
+                "results": [
+                    {
+                        "ruleId": "R1",
+                        "level": "error",
+                        "message": {"text": "100% bad\n::error::forged"},
+                        "locations": [
+                            {"physicalLocation": {"artifactLocation": {"uri": "a,b.py"}}},
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    assert sarif_summary.annotation_commands(report, "Scan", report_only=False) == [
+        "::error file=a%2Cb.py,title=Scan R1 a%3Ab%2Cc::100%25 bad ::error::forged"
+    ]
+    assert sarif_summary.annotation_commands(None, "Scan", report_only=False) == []

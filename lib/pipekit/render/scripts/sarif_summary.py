@@ -2,8 +2,9 @@
 severe ones with their place in the code.
 
 Where GitHub code scanning is not available (or the run's token cannot write to it) the SARIF file is kept
-as an artifact, and this summary is what a person sees of it on the run's page. It only reports: the scan
-step's own exit status is the gate, and this step runs even when the scan failed.
+as an artifact, and this summary is what a person sees of it on the run's page, with the most severe
+findings annotated (workflow commands). It only reports: the scan step's own exit status is the gate, and
+this step runs even when the scan failed.
 
 Environment: SARIF_FILE (the report), SCANNER (its name in the heading), REPORT_ONLY ("true" when the
 design lets findings pass), GITHUB_STEP_SUMMARY (the job summary file).
@@ -147,6 +148,36 @@ def summary(report: dict[str, Any] | None, scanner: str, report_only: bool) -> s
     return "\n".join(lines) + "\n"
 
 
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}  # SARIF level -> workflow command
+
+
+def command_text(text: str, prop: bool = False) -> str:
+    """`text` escaped for a workflow command: its message, or (`prop`) a property such as file=."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def annotation_commands(report: dict[str, Any] | None, scanner: str, report_only: bool) -> list[str]:
+    """Workflow commands that annotate the most severe findings (at most TOP) on the run's page, where
+    code scanning does not show them: ``::error file=app/a.py,line=3,title=Bandit B324 hashlib::...``.
+    Report-only findings annotate as warnings: they do not fail the job."""
+    found = [finding for finding in findings(report or {}) if finding["level"] in COMMANDS]
+    ordered = sorted(found, key=lambda finding: (LEVELS.index(finding["level"]), finding["place"]))
+    lines = []
+    for finding in ordered[:TOP]:
+        uri, _, line = finding["place"].rpartition(":")
+        if not line.isdigit():
+            uri, line = finding["place"], ""
+        properties = [f"file={command_text(uri, prop=True)}"] if uri else []
+        properties += [f"line={line}"] if line else []
+        properties.append(f"title={command_text(scanner + ' ' + finding['rule'], prop=True)}")
+        command = "warning" if report_only and finding["level"] == "error" else COMMANDS[finding["level"]]
+        lines.append(
+            f"::{command} {','.join(properties)}::{command_text(' '.join(finding['message'].split()))}"
+        )
+    return lines
+
+
 def load(path: str) -> dict[str, Any] | None:
     try:
         with open(path, encoding="utf-8") as source:
@@ -159,6 +190,8 @@ def load(path: str) -> dict[str, Any] | None:
 def main() -> int:
     report = load(os.environ["SARIF_FILE"])
     text = summary(report, os.environ["SCANNER"], os.environ.get("REPORT_ONLY") == "true")
+    for line in annotation_commands(report, os.environ["SCANNER"], os.environ.get("REPORT_ONLY") == "true"):
+        print(line)
     with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
         out.write(text)
     return 0
