@@ -11,11 +11,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipekit.errors import PipekitError
 from pipekit.notebook.pages import PAGES, open_panel
 from pipekit.notebook.panel import Panel
+
+if TYPE_CHECKING:
+    from pipekit.notebook.rehearsal import RehearsalBox
 
 __all__ = [
     "PAGES",
@@ -111,3 +114,11 @@ def deploy_panel(
 ) -> Panel:
     """deploy.yaml: environments, preview deployments and health checks."""
     return _panel("deploy", design, out, overrides)
+
+
+def rehearsal_box(panel: Panel, repo: str | Path | None = None, event: str = "pull_request") -> RehearsalBox:
+    """Rehearse the panel's design against a repository (`pipekit rehearse`), on demand: the Rehearse
+    button, or `.run()` (the notebooks' `rehearse_repo` parameter). `repo` defaults to the design's folder."""
+    from pipekit.notebook.rehearsal import RehearsalBox
+
+    return RehearsalBox(panel, repo, event)

@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 
-from pipekit import widgets, yamlio
+from pipekit import cli, widgets, yamlio
 from pipekit.commands.render import render_design
 from pipekit.cost.plan import plan_design
 from pipekit.design import Trigger, design_from_data, load_design
-from pipekit.errors import DesignError
+from pipekit.errors import DesignError, PipekitError
 from pipekit.notebook.controls import Control
 from pipekit.wording import usd
 from pipekit.write import write_files
+
+from ..repo.fixtures import commit_all, write
 
 DESIGN = Path(__file__).resolve().parents[2] / "pipeline.yaml"
 
@@ -230,3 +232,48 @@ def test_figures_agree_with_the_plan_for_a_month() -> None:
         Decimal(0),
     )
     assert parts == plan.month.gross_usd
+
+
+def test_the_rehearsal_box_waits_and_refuses_a_missing_repository(out_dir: Path) -> None:
+    panel = widgets.overview_panel("pipeline.yaml", out_dir)
+    box = widgets.rehearsal_box(panel, out_dir / "no-such-repository")
+    assert box.text().startswith("Not rehearsed yet")
+    assert box.run() is None
+    missing = str(out_dir / "no-such-repository")
+    assert box.text() == f"error: Repository: {missing!r} is not a folder; give the repository's root"
+    assert "is not a folder" in box.output.value
+    assert not box.button.disabled
+    with pytest.raises(PipekitError, match="rehearse_event: expected one of pull_request, push, schedule"):
+        widgets.rehearsal_box(panel, out_dir, "release")
+
+
+def test_the_rehearsal_box_rehearses_the_panels_workflow(tmp_path: Path) -> None:
+    """The button rehearses the design as the widgets hold it, only the panel's own workflow."""
+    repo = write(
+        tmp_path / "tiny",
+        {
+            "pyproject.toml": """\
+                [project]
+                name = "tiny"
+                version = "1.0"
+                requires-python = ">=3.11"
+                dependencies = []
+                classifiers = ["Programming Language :: Python :: 3.11"]
+
+                [build-system]
+                requires = ["setuptools>=68"]
+                build-backend = "setuptools.build_meta"
+                """,
+            "src/tiny/__init__.py": "VALUE = 1\n",
+        },
+    )
+    commit_all(repo)
+    assert cli.main(["init", "--repo", str(repo)]) == 0
+    panel = widgets.license_panel(repo / "pipeline.yaml", tmp_path / "out")
+    box = widgets.rehearsal_box(panel, repo)
+    report = box.run()
+    assert report is not None
+    assert {job.workflow for job in report.jobs} == {"license-compliance.yaml"}
+    assert not report.failed
+    assert "license-compliance.yaml  dependencies: passed" in box.text()
+    assert "summary:" in box.output.value
