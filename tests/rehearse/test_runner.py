@@ -404,5 +404,6 @@ def test_error_annotations_read_as_github_shows_them(line: str, shown: str | Non
 
 def test_failure_reasons_leave_out_terminal_colours(tmp_path: Path) -> None:
     log = tmp_path / "step.log"
-    log.write_text("\x1b[90m1:51PM\x1b[0m \x1b[33mWRN\x1b[0m \x1b[1mleaks found: 1\x1b[0m\n", encoding="utf-8")
+    coloured = "\x1b[90m1:51PM\x1b[0m \x1b[33mWRN\x1b[0m \x1b[1mleaks found: 1\x1b[0m\n"
+    log.write_text(coloured, encoding="utf-8")
     assert runner._failure_reason(log, "exit code 1") == "1:51PM WRN leaks found: 1 (exit code 1)"

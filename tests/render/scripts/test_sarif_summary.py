@@ -170,7 +170,8 @@ def test_the_rendered_step_writes_the_job_summary(tmp_path: Path, bandit_report:
     done = run_step(step, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.summary == sarif_summary.summary(bandit_report, "Bandit", report_only=False)
-    assert done.stdout.splitlines() == sarif_summary.annotation_commands(bandit_report, "Bandit", report_only=False)
+    annotated = sarif_summary.annotation_commands(bandit_report, "Bandit", report_only=False)
+    assert done.stdout.splitlines() == annotated
     # A scan that died before writing its report still gets a summary, and the step passes.
     (tmp_path / "bandit.sarif").unlink()
     done = run_step(step, tmp_path)
