@@ -36,10 +36,13 @@ class Control:
         source: widgets.ValueWidget,
         read: Callable[[Any], Any] | None = None,
         label: str | None = None,
+        show: Callable[[Any], Any] | None = None,
     ) -> None:
         self.path = path
         self.source = source
         self._read = read or (lambda value: value)
+        self._show = show or (lambda value: value)
+        self._quiet = False
         self.error = widgets.HTML(layout=widgets.Layout(display="none"))
         self.error.add_class("pipekit-input-error")
         above = [widgets.Label(label)] if label else []  # for widgets without a description
@@ -53,7 +56,16 @@ class Control:
         return self._read(self.source.value)
 
     def observe(self, callback: Callable[[Control], None]) -> None:
-        self.source.observe(lambda _change: callback(self), names="value")
+        self.source.observe(lambda _change: None if self._quiet else callback(self), names="value")
+
+    def show(self, value: Any) -> None:
+        """Put the design's `value` into the widget (as when another notebook saved it), without
+        reporting it as an edit."""
+        self._quiet = True
+        try:
+            self.source.value = self._show(value)
+        finally:
+            self._quiet = False
 
     def show_error(self, message: str | None) -> None:
         if message:
@@ -89,26 +101,39 @@ def multi_select(path: KeyPath, label: str, current: Sequence[str], choices: Ite
         rows=min(len(options), 8),
         style=DESCRIPTION_STYLE,
     )
-    return Control(path, select, _ordered(options))
+
+    def show(value: Sequence[str]) -> list[str]:
+        select.options = _options(value, options)
+        return list(value)
+
+    return Control(path, select, lambda value: _ordered(list(select.options))(value), show=show)
 
 
 def dropdown(path: KeyPath, label: str, current: Any, choices: Iterable[Any]) -> Control:
     options = list(dict.fromkeys([*choices, current]))
-    return Control(
-        path, widgets.Dropdown(options=options, value=current, description=label, style=DESCRIPTION_STYLE)
-    )
+    box = widgets.Dropdown(options=options, value=current, description=label, style=DESCRIPTION_STYLE)
+    return Control(path, box, show=_adding_option(box))
 
 
 def toggle_buttons(path: KeyPath, label: str, current: str, choices: Sequence[str]) -> Control:
     options = list(dict.fromkeys([*choices, current]))
-    return Control(
-        path,
-        widgets.ToggleButtons(options=options, value=current, description=label, style=DESCRIPTION_STYLE),
-    )
+    box = widgets.ToggleButtons(options=options, value=current, description=label, style=DESCRIPTION_STYLE)
+    return Control(path, box, show=_adding_option(box))
+
+
+def _adding_option(box: widgets.Dropdown | widgets.ToggleButtons) -> Callable[[Any], Any]:
+    """A value for a one-of widget, added to its options first when it is not one of them."""
+
+    def show(value: Any) -> Any:
+        if value not in box.options:
+            box.options = [*box.options, value]
+        return value
+
+    return show
 
 
 def checkbox(path: KeyPath, label: str, current: bool) -> Control:
-    return Control(path, widgets.Checkbox(value=bool(current), description=label, indent=False))
+    return Control(path, widgets.Checkbox(value=bool(current), description=label, indent=False), show=bool)
 
 
 def integer(path: KeyPath, label: str, current: int) -> Control:
@@ -118,14 +143,20 @@ def integer(path: KeyPath, label: str, current: int) -> Control:
 def optional_integer(path: KeyPath, label: str, current: int | None) -> Control:
     """An integer where 0 means null (no limit)."""
     text = widgets.IntText(value=current or 0, description=f"{label} (0: none)", style=DESCRIPTION_STYLE)
-    return Control(path, text, lambda value: value or None)
+    return Control(path, text, lambda value: value or None, show=lambda value: value or 0)
 
 
 def optional_mapping(path: KeyPath, label: str, current: Any, default: Any) -> Control:
     """A section that is on (its mapping) or off (null), e.g. preview deployments."""
-    kept = current if current is not None else default
+    kept = [current if current is not None else default]
+
+    def show(value: Any) -> bool:
+        if value is not None:
+            kept[0] = value
+        return value is not None
+
     box = widgets.Checkbox(value=current is not None, description=label, indent=False)
-    return Control(path, box, lambda on: kept if on else None)
+    return Control(path, box, lambda on: kept[0] if on else None, show=show)
 
 
 def text(path: KeyPath, label: str, current: str | None, *, optional: bool = False) -> Control:
@@ -133,18 +164,24 @@ def text(path: KeyPath, label: str, current: str | None, *, optional: bool = Fal
     box = widgets.Text(
         value=current or "", description=label, continuous_update=False, style=DESCRIPTION_STYLE
     )
-    return Control(path, box, (lambda value: value or None) if optional else None)
+    return Control(
+        path, box, (lambda value: value or None) if optional else None, show=lambda value: value or ""
+    )
 
 
 def tags(path: KeyPath, label: str, current: Sequence[str], choices: Iterable[str] = ()) -> Control:
     """A list of strings edited as tags (license ids, globs, platforms)."""
     box = widgets.TagsInput(value=list(current), allowed_tags=list(choices), allow_duplicates=False)
-    return Control(path, box, list, label=label)
+    return Control(path, box, list, label=label, show=list)
 
 
 def yaml_list(path: KeyPath, label: str, current: Sequence[Any], placeholder: str = "") -> Control:
     """A list edited as YAML text (matrix include/exclude entries); syntax errors are shown inline."""
-    initial = yaml.safe_dump(list(current), sort_keys=False, default_flow_style=None) if current else ""
+
+    def dumped(value: Sequence[Any] | None) -> str:
+        return yaml.safe_dump(list(value), sort_keys=False, default_flow_style=None) if value else ""
+
+    initial = dumped(current)
     area = widgets.Textarea(
         value=initial,
         description=label,
@@ -166,7 +203,7 @@ def yaml_list(path: KeyPath, label: str, current: Sequence[Any], placeholder: st
             )
         return parsed
 
-    return Control(path, area, read)
+    return Control(path, area, read, show=dumped)
 
 
 def section(title: str, controls: Sequence[Control]) -> widgets.VBox:

@@ -100,3 +100,28 @@ def text_table(figs: Figures) -> str:
     lines.append(f"  per month at list price: {usd(figs.usd_per_month)}")
     lines.append(f"  the whole pipeline pays per month, after included minutes: {usd(figs.to_pay_per_month)}")
     return "\n".join(lines) + "\n"
+
+
+def deltas(now: Figures, saved: Figures, trigger: Trigger) -> dict[str, str]:
+    """Each headline figure's change from the saved design, as the panel shows it next to the figure
+    (``+4``, ``-$1.20``, ``-3.5 min``); empty for a figure that did not change."""
+    run, before = now.run(trigger), saved.run(trigger)
+
+    def signed(text: str, negative: bool) -> str:
+        return ("-" if negative else "+") + text
+
+    changes: dict[str, str] = {}
+    if run.jobs != before.jobs:
+        changes["job-count"] = signed(str(abs(run.jobs - before.jobs)), run.jobs < before.jobs)
+    if run.billable_minutes != before.billable_minutes:
+        difference = run.billable_minutes - before.billable_minutes
+        changes["billable-minutes"] = signed(str(abs(difference)), difference < 0)
+    if run.usd != before.usd:
+        changes["usd-run"] = signed(usd(abs(run.usd - before.usd)), run.usd < before.usd)
+    if now.usd_per_month != saved.usd_per_month:
+        difference_usd = now.usd_per_month - saved.usd_per_month
+        changes["usd-month"] = signed(usd(abs(difference_usd)), difference_usd < 0)
+    if run.wall_clock != before.wall_clock:
+        wall = run.wall_clock - before.wall_clock
+        changes["wall-clock"] = signed(minutes(abs(wall)), wall < 0)
+    return changes

@@ -7,22 +7,30 @@ library's one-line error is shown in the panel when the design is invalid, never
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
-from pipekit.cost.plan import TRIGGER_TITLES
+from pipekit.cost.plan import TRIGGER_TITLES, plan_design
+from pipekit.design.load import design_from_data
+from pipekit.design.merge import Side
 from pipekit.design.model import TRIGGERS, Trigger
 from pipekit.errors import PipekitError
 from pipekit.notebook import figures as figs
 from pipekit.notebook.controls import Control, section
-from pipekit.notebook.session import DesignSession, Evaluation
+from pipekit.notebook.session import DesignConflict, DesignSession, Evaluation, KeyPath, Saved, design_value
+from pipekit.typed import to_data
 from pipekit.wording import minutes, usd
 
 ERROR_STYLE = "color:#b00020;font-weight:bold"
 PRE_STYLE = "max-height:30em;overflow:auto;font-size:12px;line-height:1.35;margin:0"
+UNSAVED = (
+    '<span style="color:#b36b00" title="the design file does not hold these changes yet">● unsaved</span>'
+)
+DELTA_STYLE = 'style="opacity:0.75;font-size:90%"'
 FIGURES = ("job-count", "billable-minutes", "usd-run", "usd-month", "wall-clock")
 
 
@@ -67,6 +75,8 @@ class Panel:
         self.evaluation: Evaluation | None = None
         self.figures: figs.Figures | None = None
         self.error: PipekitError | None = None
+        self.saved_figures: figs.Figures | None = None
+        self._saved_key: tuple[str, figs.Figures | None] | None = None
 
         self.trigger = widgets.Dropdown(
             options=[(f"{TRIGGER_TITLES[t]} ({t})", t) for t in TRIGGERS],
@@ -88,10 +98,26 @@ class Panel:
             titles=list(session.files),
         )
         self.files_tab.add_class("pipekit-files")
-        self.save_button = widgets.Button(description="Save design", icon="save", button_style="primary")
+        self.save_button = widgets.Button(description="Save design", icon="save")
         self.save_button.add_class("pipekit-save")
-        self.write_button = widgets.Button(description="Write workflows", icon="file")
+        self.write_button = widgets.Button(
+            description="Apply",
+            icon="file",
+            button_style="primary",
+            tooltip="Save the design, then write the files",
+        )
         self.write_button.add_class("pipekit-write")
+        self.reset_button = widgets.Button(description="Reset", icon="undo", tooltip="Drop unsaved changes")
+        self.reset_button.add_class("pipekit-reset")
+        self.keep_mine = widgets.Button(description="Keep mine", layout=widgets.Layout(display="none"))
+        self.take_theirs = widgets.Button(
+            description="Take the file's", layout=widgets.Layout(display="none")
+        )
+        self.keep_mine.add_class("pipekit-keep-mine")
+        self.take_theirs.add_class("pipekit-take-theirs")
+        self.conflict: DesignConflict | None = None
+        self._after_choice: Callable[[], Any] = self.save_design
+        self.unsaved = self._html("pipekit-unsaved")
         self.status = self._html("pipekit-status")
 
         controls_box = widgets.Box(
@@ -109,7 +135,17 @@ class Panel:
                 figures_box,
                 self.extra_box,
                 self.table_box,
-                widgets.HBox([self.save_button, self.write_button, self.status]),
+                widgets.HBox(
+                    [
+                        self.write_button,
+                        self.save_button,
+                        self.reset_button,
+                        self.unsaved,
+                        self.keep_mine,
+                        self.take_theirs,
+                        self.status,
+                    ]
+                ),
                 self.files_tab,
             ]
         )
@@ -121,6 +157,9 @@ class Panel:
         self.trigger.observe(lambda _change: self._show_figures(), names="value")
         self.save_button.on_click(lambda _button: self._button(self.save_design))
         self.write_button.on_click(lambda _button: self._button(self.write_workflows))
+        self.reset_button.on_click(lambda _button: self._button(self.reset))
+        self.keep_mine.on_click(lambda _button: self._button(lambda: self._choose("mine")))
+        self.take_theirs.on_click(lambda _button: self._button(lambda: self._choose("theirs")))
         self.refresh()
 
     @staticmethod
@@ -132,6 +171,7 @@ class Panel:
     # ------------------------------------------------------------------------------------ updating
 
     def _changed(self, control: Control) -> None:
+        self.sync()
         try:
             value = control.read()
         except PipekitError as error:
@@ -158,8 +198,10 @@ class Panel:
             return
         self.evaluation, self.error = evaluation, None
         self.error_box.value = ""
+        self.unsaved.value = UNSAVED if self.session.dirty else ""
         self.save_button.disabled = self.write_button.disabled = False
         self.figures = figs.figures(evaluation.plan, self.workflow)
+        self.saved_figures = self._saved_figures()
         self._show_figures()
         self.extra_box.value = html.escape(self._extra(evaluation)) if self._extra else ""
         for file, text in evaluation.files.items():
@@ -183,9 +225,33 @@ class Panel:
             "usd-month": (usd(self.figures.usd_per_month), "per month at list price"),
             "wall-clock": (minutes(run.wall_clock), "wall-clock"),
         }
+        changes = (
+            figs.deltas(self.figures, self.saved_figures, self.selected_trigger) if self.saved_figures else {}
+        )
         for key, (number, words) in values.items():
-            self.figure_boxes[key].value = f'<b class="pipekit-value">{html.escape(number)}</b> {words}'
+            delta = changes.get(key)
+            note = (
+                f' <span class="pipekit-delta" {DELTA_STYLE}>{html.escape(delta)} vs saved</span>'
+                if delta
+                else ""
+            )
+            self.figure_boxes[key].value = f'<b class="pipekit-value">{html.escape(number)}</b> {words}{note}'
         self.table_box.value = pre(figs.text_table(self.figures), "pipekit-table-text")
+
+    def _saved_figures(self) -> figs.Figures | None:
+        """The figures of the design as saved in the file, while the panel holds unsaved changes (None:
+        no changes, or the saved design is not valid on its own)."""
+        if not self.session.dirty:
+            return None
+        key = json.dumps(self.session.saved, sort_keys=True, default=str)
+        if self._saved_key is None or self._saved_key[0] != key:
+            try:
+                plan = plan_design(design_from_data(self.session.saved, self.session.source))
+                saved: figs.Figures | None = figs.figures(plan, self.workflow)
+            except PipekitError:
+                saved = None
+            self._saved_key = (key, saved)
+        return self._saved_key[1]
 
     @property
     def selected_trigger(self) -> Trigger:
@@ -200,22 +266,94 @@ class Panel:
             raise self.error or PipekitError("the design has not been evaluated")
         return self.evaluation
 
-    def save_design(self) -> str:
-        """Write the design file, keeping its comments and key order."""
-        self.valid()
-        path = self.session.design_path
-        changed = self.session.save()
-        return f"saved {path}" if changed else f"{path} already holds this design"
+    def sync(self) -> None:
+        """Take in what another notebook saved to the design file (keeping this one's unsaved edits)
+        and show it in the controls and figures."""
+        try:
+            changed = self.session.sync()
+        except PipekitError as error:
+            self.status.value = f'<span style="{ERROR_STYLE}">{html.escape(str(error))}</span>'
+            return
+        if changed:
+            self._show_data(changed)
+            self.status.value = html.escape(f"took in a change saved to {self.session.design_path}")
 
-    def write_workflows(self) -> list[Path]:
-        """Write this notebook's generated files, atomically; returns their paths."""
-        paths = self.session.write(self.valid())
-        self.refresh()  # the diffs are now empty
+    def _show_data(self, changed: Sequence[KeyPath]) -> None:
+        """Put the session's values into the controls under `changed` key paths, then refresh."""
+        try:
+            design = self.session.evaluate().design
+        except PipekitError:
+            design = None
+        for control in self.controls:
+            if any(
+                control.path[: len(path)] == path or path[: len(control.path)] == control.path
+                for path in changed
+            ):
+                value = self.session.get(control.path)
+                if value is None and design is not None:
+                    value = to_data(design_value(design, control.path))
+                control.show(value)
+                control.show_error(None)
+        self.refresh()
+
+    def _saved_text(self, saved: Saved) -> str:
+        path = self.session.design_path
+        text = f"saved {path}" if saved.changed else f"{path} already holds this design"
+        if saved.taken:
+            text += f"; kept the file's newer {', '.join('.'.join(key) for key in saved.taken)}"
+        return text
+
+    def save_design(self) -> str:
+        """Write the design file, keeping its comments and key order, and any change another notebook
+        saved meanwhile; a key both changed is a conflict the user resolves with Keep mine or Take the
+        file's."""
+        self.valid()
+        saved = self.session.save()
+        self._show_data(saved.taken)
+        return self._saved_text(saved)
+
+    def write_workflows(self) -> list[Path] | str:
+        """Apply: save the design, then write this notebook's generated files, atomically; returns
+        their paths."""
+        self.valid()
+        saved, paths = self.session.apply()
+        self._show_data(saved.taken)
         return paths
+
+    def reset(self) -> str:
+        """Drop the unsaved edits: the controls show the design file again."""
+        self._show_data(self.session.reset())
+        return f"reset to {self.session.design_path}"
+
+    def _choose(self, side: Side) -> Any:
+        """Resolve the shown conflict: every key both changed takes `side`; then finish what was asked."""
+        conflict, action = self.conflict, self._after_choice
+        if conflict is None:
+            return "no conflict to resolve"
+        self._show_conflict(None, self.save_design)
+        choose = {item.path: side for item in conflict.conflicts}
+        chosen = [item.path for item in conflict.conflicts]
+        if action == self.write_workflows:
+            saved, paths = self.session.apply(choose)
+            self._show_data([*saved.taken, *chosen])
+            return paths
+        saved = self.session.save(choose)
+        self._show_data([*saved.taken, *chosen])
+        return self._saved_text(saved)
+
+    def _show_conflict(self, conflict: DesignConflict | None, action: Callable[[], Any]) -> None:
+        self.conflict = conflict
+        self._after_choice = action
+        display = None if conflict is not None else "none"
+        self.keep_mine.layout.display = self.take_theirs.layout.display = display
 
     def _button(self, action: Callable[[], Any]) -> None:
         try:
             result = action()
+        except DesignConflict as conflict:
+            self._show_conflict(conflict, action)
+            self.status.value = f'<span style="{ERROR_STYLE}">{html.escape(str(conflict))}</span>'
+            return
         except PipekitError as error:
             self.status.value = f'<span style="{ERROR_STYLE}">{html.escape(str(error))}</span>'
             return
@@ -223,6 +361,7 @@ class Panel:
             written = ", ".join(str(path) for path in result)
             result = f"wrote {written}" if written else "the files already match the design; nothing to write"
         self.status.value = html.escape(str(result))
+        self.unsaved.value = UNSAVED if self.session.dirty else ""
 
     # -------------------------------------------------------------------------------------- output
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from pipekit import files, yamlio
 from pipekit.cost.plan import PipelinePlan, plan_design
 from pipekit.design import save
 from pipekit.design.load import design_from_data
+from pipekit.design.merge import MISSING, Conflict, Side, changed_paths, merge
 from pipekit.design.model import Design
 from pipekit.errors import DesignError, PipekitError
 from pipekit.render import render_files
@@ -78,6 +81,38 @@ class Evaluation:
         return {name: text for name, text in self.files.items() if text is not None}
 
 
+class DesignConflict(PipekitError):
+    """The design file changed on disk since this session loaded it, at key paths this session also
+    changed; `conflicts` holds both values of each, for the user to choose a side."""
+
+    def __init__(self, source: str, conflicts: Sequence[Conflict]) -> None:
+        shown = "; ".join(
+            f"{conflict.key} (this notebook: {_shown(conflict.mine)}, the file: {_shown(conflict.theirs)})"
+            for conflict in conflicts
+        )
+        super().__init__(
+            f"{source} changed on disk since this notebook loaded it, and both changed {shown}; "
+            "choose Keep mine or Take the file's"
+        )
+        self.conflicts = tuple(conflicts)
+
+
+def _shown(value: Any) -> str:
+    return "(not set)" if value is MISSING else json.dumps(value, default=str)
+
+
+@dataclasses.dataclass(frozen=True)
+class Saved:
+    """What a save did: whether the file changed, and the key paths taken from another save."""
+
+    changed: bool
+    taken: tuple[KeyPath, ...] = ()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class DesignSession:
     """The design file at `design_path`, edited in memory; `files` are the generated files in view."""
 
@@ -94,10 +129,10 @@ class DesignSession:
         if unknown:
             raise PipekitError(f"{', '.join(unknown)}: not a file pipekit renders ({', '.join(files.NAMES)})")
         self.files = tuple(names)
-        raw = yamlio.load_file(self.design_path)
-        if raw is not None and not isinstance(raw, dict):
-            design_from_data(raw, str(self.design_path))  # raises the library's message
-        self.saved: dict[str, Any] = raw or {}
+        text = yamlio.read_text(self.design_path)
+        raw = self._parse(text)
+        self.saved: dict[str, Any] = raw  # the file as this session last read or wrote it
+        self._digest = _digest(text)
         self.data: dict[str, Any] = copy.deepcopy(self.saved)
         for path, value in parse_overrides(overrides):
             set_path(self.data, path, value)
@@ -150,11 +185,71 @@ class DesignSession:
             )
         )
 
-    def save(self) -> bool:
-        """Write the data into the design file, keeping its comments; False when nothing changed."""
-        changed = save.save_design(self.design_path, self.data)
-        self.saved = copy.deepcopy(self.data)
-        return changed
+    def _parse(self, text: str) -> dict[str, Any]:
+        raw = yamlio.loads(text, self.source) if text.strip() else None
+        if raw is not None and not isinstance(raw, dict):
+            design_from_data(raw, self.source)  # raises the library's message
+        return raw or {}
+
+    def _disk(self) -> tuple[str, str]:
+        text = yamlio.read_text(self.design_path)
+        return text, _digest(text)
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file's content differs from what this session last read or wrote."""
+        return self._disk()[1] != self._digest
+
+    def save(self, choose: Mapping[KeyPath, Side] | None = None) -> Saved:
+        """Write the data into the design file, keeping its comments.
+
+        When the file changed on disk since this session read it (another notebook saved), this
+        session's edits are laid over the file's new content: keys only one side changed merge, and
+        keys both changed raise DesignConflict unless `choose` names a side for each. The file is
+        written only when the merged design is valid, and never half-way."""
+        text, digest = self._disk()
+        data: dict[str, Any] = self.data
+        taken: tuple[KeyPath, ...] = ()
+        if digest != self._digest:
+            theirs = self._parse(text)
+            merged = merge(self.saved, self.data, theirs, choose)
+            if merged.conflicts:
+                raise DesignConflict(self.source, merged.conflicts)
+            data, taken = merged.data, tuple(changed_paths(self.saved, theirs))
+        changed = save.save_design(self.design_path, data)
+        self.data = copy.deepcopy(data)
+        self.saved = copy.deepcopy(data)
+        self._digest = self._disk()[1]
+        return Saved(changed=changed, taken=taken)
+
+    def sync(self) -> tuple[KeyPath, ...]:
+        """Take in what another notebook saved since this session read the file, keeping this session's
+        unsaved edits on top; the key paths that changed in the data (empty when none did).
+
+        Where both changed one key the file's change waits: the next save shows the conflict."""
+        text, digest = self._disk()
+        if digest == self._digest:
+            return ()
+        theirs = self._parse(text)
+        merged = merge(self.saved, self.data, theirs)
+        if merged.conflicts:
+            return ()
+        before = self.data
+        self.data, self.saved, self._digest = merged.data, theirs, digest
+        return tuple(changed_paths(before, self.data))
+
+    def reset(self) -> tuple[KeyPath, ...]:
+        """Drop the unsaved edits: the data is the file's again; the key paths that changed."""
+        text, digest = self._disk()
+        before = self.data
+        self.saved = self._parse(text)
+        self.data, self._digest = copy.deepcopy(self.saved), digest
+        return tuple(changed_paths(before, self.data))
+
+    def apply(self, choose: Mapping[KeyPath, Side] | None = None) -> tuple[Saved, list[Path]]:
+        """Save the design, then write the files in view from what was saved: in that order, so the
+        files never come from a design the file does not hold."""
+        saved = self.save(choose)
+        return saved, self.write(self.evaluate())
 
     def write(self, evaluation: Evaluation) -> list[Path]:
         """Write the files in view, atomically, as `pipekit render` does."""
