@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# an editable install leaves out data files: put the wheel's Jupyter config in place by hand
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp jupyter-config/pipekit.json $(VENV)/etc/jupyter/jupyter_server_config.d/pipekit.json
 	touch $@
 
 include tools/tools.mk
