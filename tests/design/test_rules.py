@@ -124,6 +124,11 @@ VIOLATIONS: dict[str, tuple[dict[str, Any], str, str]] = {
         "license.deny[1]",
         "GPL-3.0-only is also in license.allow",
     ),
+    "scheduled_runs_come_from_the_cron": (
+        {"security": {"schedule": "0 */6 * * *"}, "billing": {"runs_per_month": {"schedule": 4}}},
+        "billing.runs_per_month.schedule",
+        "scheduled runs come from security.schedule ('0 */6 * * *': 122 a month); remove this key",
+    ),
     "ignored_paths_are_named": (
         {"billing": {"ignored_share": 0.2}},
         "billing.ignored_share",

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from pipekit import files
-from pipekit.cost import billing, schedule
+from pipekit.cost import billing, cron, schedule
 from pipekit.design.model import TRIGGERS, Design, Trigger
 from pipekit.facts.runners import load_catalog
 from pipekit.pipeline.instances import JobRun, job_runs
@@ -66,11 +66,13 @@ DOCS_ONLY_PULL_REQUESTS = "pull_request (ignored paths only)"
 
 
 def runs_per_month(design: Design, trigger: Trigger, workflow: str | None = None) -> int:
-    """How often `trigger` starts `workflow` (default: every workflow) in a month. Pushes and pull
-    requests that change only ignored paths (project.paths_ignore) start none, but for test.yaml's pull
-    requests."""
+    """How often `trigger` starts `workflow` (default: every workflow) in a month: scheduled runs from
+    the cron of security.schedule, the others from billing.runs_per_month. Pushes and pull requests that
+    change only ignored paths (project.paths_ignore) start none, but for test.yaml's pull requests."""
+    if trigger == "schedule":
+        return cron.runs_per_month(design.security.schedule, dt.date.fromisoformat(design.billing.prices_on))
     runs = design.billing.runs_per_month.get(trigger, 0)
-    if trigger not in ("pull_request", "push") or not design.project.paths_ignore:
+    if not design.project.paths_ignore:
         return runs
     if trigger == "pull_request" and workflow == REQUIRED_CHECK_WORKFLOW:
         return runs

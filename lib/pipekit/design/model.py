@@ -448,11 +448,11 @@ class Billing:
         doc="Costs use the runner prices in force on this day (default: the newest pipekit knows)",
     )
     runs_per_month: Mapping[Trigger, int] = spec(
-        factory=_frozen(pull_request=160, push=40, schedule=4),
+        factory=_frozen(pull_request=160, push=40),
         minimum=0,
         maximum=100_000,
         hint="runs a month",
-        doc="How often each trigger fires",
+        doc="How often pull requests and pushes start runs; scheduled runs come from security.schedule",
     )
     ignored_share: float = spec(
         0.0,

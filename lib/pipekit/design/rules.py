@@ -443,6 +443,23 @@ def license_lists_do_not_overlap(design: Design) -> None:
 
 
 @rule
+def scheduled_runs_come_from_the_cron(design: Design) -> None:
+    """security.schedule is a cron expression, and it alone says how often scheduled runs start: a
+    count of its own in billing.runs_per_month could only disagree with it."""
+    import datetime as dt
+
+    from pipekit.cost import cron
+
+    count = cron.runs_per_month(design.security.schedule, dt.date.fromisoformat(design.billing.prices_on))
+    if "schedule" in design.billing.runs_per_month:
+        raise DesignError(
+            "billing.runs_per_month.schedule",
+            f"scheduled runs come from security.schedule ({design.security.schedule!r}: {count} a month); "
+            "remove this key",
+        )
+
+
+@rule
 def ignored_paths_are_named(design: Design) -> None:
     """Runs skipped for changes to ignored paths need the paths: without project.paths_ignore every
     push starts the workflows."""

@@ -81,7 +81,6 @@ class Builder:
             self.toggle(("billing", "visibility"), "Repository", ("private", "public")),
             self.integer(("billing", "runs_per_month", "pull_request"), "Pull request pushes a month"),
             self.integer(("billing", "runs_per_month", "push"), "Pushes to the default branch a month"),
-            self.integer(("billing", "runs_per_month", "schedule"), "Scheduled runs a month"),
         ]
 
 
