@@ -151,3 +151,19 @@ def test_figures_show_the_change_from_the_saved_design(design_file: Path, out_di
     assert "vs saved" in panel.figure_boxes["usd-month"].value
     panel.save_button.click()
     assert "vs saved" not in panel.figure_boxes["job-count"].value
+
+
+def test_an_invalid_value_is_shown_at_its_control_and_greys_the_figures(
+    design_file: Path, out_dir: Path
+) -> None:
+    panel = widgets.test_matrix_panel(design_file, out_dir)
+    os_control = control(panel, "test", "matrix", "os")
+    os_control.source.value = ()
+    assert panel.error is not None
+    assert str(panel.error).startswith("test.matrix.os: ")  # the notebook's data, not the file, is wrong
+    assert str(design_file) not in panel.error_box.value
+    assert os_control.error.value and "test.matrix.os" not in os_control.error.value
+    assert all("opacity:0.4" in box.value for box in panel.figure_boxes.values())
+    os_control.source.value = ("ubuntu-latest",)
+    assert panel.error is None and os_control.error.value == ""
+    assert not any("opacity:0.4" in box.value for box in panel.figure_boxes.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ PRE_STYLE = "max-height:30em;overflow:auto;font-size:12px;line-height:1.35;margi
 UNSAVED = (
     '<span style="color:#b36b00" title="the design file does not hold these changes yet">● unsaved</span>'
 )
+STALE = 'style="opacity:0.4"'
 DELTA_STYLE = 'style="opacity:0.75;font-size:90%"'
 FIGURES = ("job-count", "billable-minutes", "usd-run", "usd-month", "wall-clock")
 
@@ -86,6 +88,8 @@ class Panel:
         )
         self.trigger.add_class("pipekit-trigger")
         self.error_box = self._html("pipekit-error")
+        self.error_box.layout.min_height = "1.6em"  # room for the one-line error, so nothing jumps
+        self._marked: list[Control] = []  # controls showing the design's error
         self.figure_boxes = {key: self._html(f"pipekit-{key}") for key in FIGURES}
         for box in self.figure_boxes.values():
             box.layout.margin = "0 1.2em 0 0"
@@ -184,7 +188,9 @@ class Panel:
 
     def refresh(self) -> None:
         """Re-evaluate the session's design and update every preview in place."""
-        pending = [control for control in self.controls if control.error.value]
+        pending = [
+            control for control in self.controls if control.error.value and control not in self._marked
+        ]
         if pending:
             self._fail(PipekitError(f"{'.'.join(pending[0].path)}: fix the input marked in red first"))
             return
@@ -198,6 +204,7 @@ class Panel:
             return
         self.evaluation, self.error = evaluation, None
         self.error_box.value = ""
+        self._mark(None)
         self.unsaved.value = UNSAVED if self.session.dirty else ""
         self.save_button.disabled = self.write_button.disabled = False
         self.figures = figs.figures(evaluation.plan, self.workflow)
@@ -213,6 +220,25 @@ class Panel:
         self.error = error
         self.error_box.value = f'<span style="{ERROR_STYLE}">{html.escape(str(error))}</span>'
         self.save_button.disabled = self.write_button.disabled = True
+        self._mark(error)
+        for key in FIGURES:  # the last valid numbers stay, greyed, so no one reads them as current
+            box = self.figure_boxes[key]
+            if box.value and STALE not in box.value:
+                box.value = f'<span {STALE} title="stale: the design is not valid">{box.value}</span>'
+
+    def _mark(self, error: PipekitError | None) -> None:
+        """Show a design error beside the control whose key path it names (and clear the last one)."""
+        for control in self._marked:
+            control.show_error(None)
+        self._marked = []
+        path = getattr(error, "path", None)
+        if not isinstance(path, str) or error is None:
+            return
+        keys = tuple(re.sub(r"\[\d+\]", "", path).split("."))
+        for control in self.controls:
+            if keys[: len(control.path)] == control.path and not control.error.value:
+                control.show_error(getattr(error, "problem", str(error)))
+                self._marked.append(control)
 
     def _show_figures(self) -> None:
         if self.figures is None:

@@ -153,8 +153,9 @@ class DesignSession:
         return copy.deepcopy(get_path(self.data, path))
 
     def evaluate(self) -> Evaluation:
-        """Validate, plan and render the current data; raises PipekitError (one line) when invalid."""
-        design = design_from_data(self.data, self.source)
+        """Validate, plan and render the current data; raises PipekitError (one line) when invalid. The
+        error names the key path, not the file: the data is the notebook's, which the file may not hold."""
+        design = design_from_data(self.data)
         plan = plan_design(design)
         texts = render_files(design, self.files, self.design_path.name)
         return Evaluation(design=design, plan=plan, files=texts)
