@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,21 @@ def test_an_invalid_value_is_shown_at_its_control_and_greys_the_figures(
     os_control.source.value = ("ubuntu-latest",)
     assert panel.error is None and os_control.error.value == ""
     assert not any("opacity:0.4" in box.value for box in panel.figure_boxes.values())
+
+
+def test_a_displayed_panel_takes_in_another_save_while_idle(design_file: Path, out_dir: Path) -> None:
+    idle = widgets.test_matrix_panel(design_file, out_dir)
+    other = widgets.test_matrix_panel(design_file, out_dir)
+    idle.watch(interval=0.05)
+    try:
+        assert idle._repr_mimebundle_()["text/plain"].startswith("pipekit:")  # displaying keeps one watcher
+        control(other, "test", "matrix", "os").source.value = ("ubuntu-latest",)
+        other.save_button.click()
+        deadline = time.monotonic() + 30  # a bound for a loaded machine, not a speed claim
+        while list(control(idle, "test", "matrix", "os").source.value) != ["ubuntu-latest"]:
+            assert time.monotonic() < deadline, "the idle panel never took in the saved change"
+            time.sleep(0.05)
+        assert "took in a change" in idle.status.value and not idle.session.dirty
+    finally:
+        idle.stop_watching()
+    assert idle._watcher is not None and not idle._watcher.is_alive()

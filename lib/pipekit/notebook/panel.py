@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,19 @@ PRE_STYLE = "max-height:30em;overflow:auto;font-size:12px;line-height:1.35;margi
 UNSAVED = (
     '<span style="color:#b36b00" title="the design file does not hold these changes yet">● unsaved</span>'
 )
+WATCH_SECONDS = 2.0
 STALE = 'style="opacity:0.4"'
 DELTA_STYLE = 'style="opacity:0.75;font-size:90%"'
 FIGURES = ("job-count", "billable-minutes", "usd-run", "usd-month", "wall-clock")
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The file's size and modification time, or None when it is gone: a cheap look before hashing."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def pre(text: str, css: str) -> str:
@@ -120,6 +131,9 @@ class Panel:
         self.keep_mine.add_class("pipekit-keep-mine")
         self.take_theirs.add_class("pipekit-take-theirs")
         self.conflict: DesignConflict | None = None
+        self._lock = threading.RLock()  # the watcher thread and the widgets' callbacks take turns
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
         self._after_choice: Callable[[], Any] = self.save_design
         self.unsaved = self._html("pipekit-unsaved")
         self.status = self._html("pipekit-status")
@@ -175,6 +189,10 @@ class Panel:
     # ------------------------------------------------------------------------------------ updating
 
     def _changed(self, control: Control) -> None:
+        with self._lock:
+            self._changed_locked(control)
+
+    def _changed_locked(self, control: Control) -> None:
         self.sync()
         try:
             value = control.read()
@@ -292,6 +310,34 @@ class Panel:
             raise self.error or PipekitError("the design has not been evaluated")
         return self.evaluation
 
+    def watch(self, interval: float = WATCH_SECONDS) -> None:
+        """Take in other notebooks' saves while this panel is idle: a daemon thread looks at the design
+        file every `interval` seconds (its size and modification time, then its content) and syncs when
+        it changed. Started once, when the panel is displayed; `stop_watching` ends it."""
+        if self._watcher is not None:
+            return
+        self._watcher = threading.Thread(
+            target=self._watch, args=(interval,), name="pipekit-watch", daemon=True
+        )
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+
+    def _watch(self, interval: float) -> None:
+        path = self.session.design_path
+        seen = _stamp(path)
+        while not self._stop.wait(interval):
+            stamp = _stamp(path)
+            if stamp == seen:
+                continue
+            seen = stamp
+            with self._lock:
+                if self.session.changed_on_disk():
+                    self.sync()
+
     def sync(self) -> None:
         """Take in what another notebook saved to the design file (keeping this one's unsaved edits)
         and show it in the controls and figures."""
@@ -374,6 +420,10 @@ class Panel:
         self.keep_mine.layout.display = self.take_theirs.layout.display = display
 
     def _button(self, action: Callable[[], Any]) -> None:
+        with self._lock:
+            self._button_locked(action)
+
+    def _button_locked(self, action: Callable[[], Any]) -> None:
         try:
             result = action()
         except DesignConflict as conflict:
@@ -405,6 +455,7 @@ class Panel:
         self._report(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        self.watch()  # shown in a notebook: keep up with the other notebooks' saves
         bundle: dict[str, Any] = self.widget._repr_mimebundle_(**kwargs) or {}
         bundle["text/plain"] = self.text()  # the widget's repr lists every child: long and noisy
         return bundle
