@@ -209,8 +209,12 @@ def test_the_test_matrix_notebook_in_jupyterlab(lab: Lab) -> None:
             select.select_option(["ubuntu-latest", "windows-latest"])  # macos-latest removed
             new_jobs, new_cost = _expected(["ubuntu-latest", "windows-latest"])
             assert (new_jobs, new_cost) != (default_jobs, default_cost)
-            expect(jobs).to_have_text(new_jobs, timeout=UPDATE_MS)
-            expect(cost).to_have_text(new_cost, timeout=UPDATE_MS)
+            # each figure shows its change against the saved design next to the new value
+            fewer = int(default_jobs.split()[0]) - int(new_jobs.split()[0])
+            expect(jobs.locator(".pipekit-value")).to_have_text(new_jobs.split()[0], timeout=UPDATE_MS)
+            expect(jobs.locator(".pipekit-delta")).to_have_text(f"-{fewer} vs saved", timeout=UPDATE_MS)
+            expect(cost).to_contain_text(new_cost, timeout=UPDATE_MS)
+            expect(page.locator(f"{panel} .pipekit-unsaved")).to_contain_text("unsaved")
             expect(page.locator(f"{panel} .pipekit-yaml").first).not_to_contain_text("macos-latest")
 
             # The controls above and the figures, table and diff below in one picture.
