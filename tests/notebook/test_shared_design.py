@@ -179,10 +179,28 @@ def test_a_displayed_panel_takes_in_another_save_while_idle(design_file: Path, o
         control(other, "test", "matrix", "os").source.value = ("ubuntu-latest",)
         other.save_button.click()
         deadline = time.monotonic() + 30  # a bound for a loaded machine, not a speed claim
-        while list(control(idle, "test", "matrix", "os").source.value) != ["ubuntu-latest"]:
+        while "took in a change" not in idle.status.value:  # the status is the sync's last step
             assert time.monotonic() < deadline, "the idle panel never took in the saved change"
             time.sleep(0.05)
-        assert "took in a change" in idle.status.value and not idle.session.dirty
+        with idle._lock:  # the watcher is done with this change
+            assert list(control(idle, "test", "matrix", "os").source.value) == ["ubuntu-latest"]
+            assert not idle.session.dirty
     finally:
         idle.stop_watching()
     assert idle._watcher is not None and not idle._watcher.is_alive()
+
+
+def test_an_edit_to_a_key_another_notebook_saved_is_never_overwritten(
+    design_file: Path, out_dir: Path
+) -> None:
+    first = widgets.test_matrix_panel(design_file, out_dir)
+    second = widgets.test_matrix_panel(design_file, out_dir)
+    control(first, "test", "min_tests").source.value = 5
+    first.save_button.click()
+    control(second, "test", "min_tests").source.value = 9  # the same key, edited after the other save
+    assert control(second, "test", "min_tests").source.value == 9
+    second.save_button.click()
+    assert isinstance(second.conflict, DesignConflict)
+    assert "test.min_tests (this notebook: 9, the file: 5)" in html.unescape(second.status.value)
+    second.keep_mine.click()
+    assert load_design(design_file).test.min_tests == 9

@@ -193,7 +193,6 @@ class Panel:
             self._changed_locked(control)
 
     def _changed_locked(self, control: Control) -> None:
-        self.sync()
         try:
             value = control.read()
         except PipekitError as error:
@@ -201,7 +200,10 @@ class Panel:
             self._fail(error)
             return
         control.show_error(None)
+        # The edit goes into the data before another notebook's save is taken in: a key both changed
+        # is then a conflict for Save to show, never the file's value silently over the user's.
         self.session.set(control.path, value)
+        self.sync()
         self.refresh()
 
     def refresh(self) -> None:
