@@ -7,7 +7,6 @@ library's one-line error is shown in the panel when the design is invalid, never
 from __future__ import annotations
 
 import html
-import json
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -289,7 +288,7 @@ class Panel:
         no changes, or the saved design is not valid on its own)."""
         if not self.session.dirty:
             return None
-        key = json.dumps(self.session.saved, sort_keys=True, default=str)
+        key = self.session.saved_digest  # the saved data changes only with the file
         if self._saved_key is None or self._saved_key[0] != key:
             try:
                 plan = plan_design(design_from_data(self.session.saved, self.session.source))
@@ -406,13 +405,13 @@ class Panel:
             return "no conflict to resolve"
         self._show_conflict(None, self.save_design)
         choose = {item.path: side for item in conflict.conflicts}
-        chosen = [item.path for item in conflict.conflicts]
+        # the conflicting keys are among those the file changed, so `taken` covers them
         if action == self.write_workflows:
             saved, paths = self.session.apply(choose)
-            self._show_data([*saved.taken, *chosen])
+            self._show_data(saved.taken)
             return paths
         saved = self.session.save(choose)
-        self._show_data([*saved.taken, *chosen])
+        self._show_data(saved.taken)
         return self._saved_text(saved)
 
     def _show_conflict(self, conflict: DesignConflict | None, action: Callable[[], Any]) -> None:

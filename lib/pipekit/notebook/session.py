@@ -196,6 +196,11 @@ class DesignSession:
         text = yamlio.read_text(self.design_path)
         return text, _digest(text)
 
+    @property
+    def saved_digest(self) -> str:
+        """The sha256 of the file as this session last read or wrote it: it names `saved`."""
+        return self._digest
+
     def changed_on_disk(self) -> bool:
         """Whether the file's content differs from what this session last read or wrote."""
         return self._disk()[1] != self._digest

@@ -106,6 +106,11 @@ def findings(report: dict[str, Any]) -> list[dict[str, str]]:
     return found
 
 
+def most_severe_first(found: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Findings by level (error first), then by place."""
+    return sorted(found, key=lambda finding: (LEVELS.index(finding["level"]), finding["place"]))
+
+
 def counted(values: list[str]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for value in values:
@@ -138,7 +143,7 @@ def summary(report: dict[str, Any] | None, scanner: str, report_only: bool) -> s
             by_rule[finding["rule"]] = finding["level"]
     for rule, count in counted([finding["rule"] for finding in found]):
         lines.append(f"| {cell(rule)} | {by_rule[rule]} | {count} |")
-    ordered = sorted(found, key=lambda finding: (LEVELS.index(finding["level"]), finding["place"]))
+    ordered = most_severe_first(found)
     shown = ordered[:TOP]
     heading = "Findings" if len(shown) == len(found) else f"The {len(shown)} most severe of {len(found)}"
     lines += ["", f"{heading}:", "", "| level | rule | where | message |", "|---|---|---|---|"]
@@ -162,7 +167,7 @@ def annotation_commands(report: dict[str, Any] | None, scanner: str, report_only
     code scanning does not show them: ``::error file=app/a.py,line=3,title=Bandit B324 hashlib::...``.
     Report-only findings annotate as warnings: they do not fail the job."""
     found = [finding for finding in findings(report or {}) if finding["level"] in COMMANDS]
-    ordered = sorted(found, key=lambda finding: (LEVELS.index(finding["level"]), finding["place"]))
+    ordered = most_severe_first(found)
     lines = []
     for finding in ordered[:TOP]:
         uri, _, line = finding["place"].rpartition(":")
