@@ -80,11 +80,43 @@ def test_removing_an_os_updates_every_figure_at_once(out_dir: Path) -> None:
     assert "macos-latest" not in panel.yaml_boxes["test.yaml"].value
 
 
-def test_the_selection_keeps_the_design_order(out_dir: Path) -> None:
+def test_runner_labels_are_tags_in_the_order_the_user_gives(out_dir: Path) -> None:
     panel = widgets.test_matrix_panel(DESIGN, out_dir)
-    select = control(panel, "test", "matrix", "os")
-    select.source.value = ("windows-latest", "ubuntu-latest")  # the order a browser may send
-    assert panel.session.get(("test", "matrix", "os")) == ["ubuntu-latest", "windows-latest"]
+    labels = control(panel, "test", "matrix", "os")
+    assert "ubuntu-24.04-arm" in labels.source.allowed_tags  # suggested as the user types
+    labels.source.value = ["windows-latest", "ubuntu-latest"]
+    assert panel.session.get(("test", "matrix", "os")) == ["windows-latest", "ubuntu-latest"]
+
+
+def test_a_comma_separates_tags_and_a_trailing_one_is_dropped(out_dir: Path) -> None:
+    panel = widgets.license_panel(DESIGN, out_dir)
+    allow = control(panel, "license", "allow")
+    allow.source.value = [*allow.source.value, "NCSA, Artistic-2.0,"]
+    assert allow.source.value[-2:] == ["NCSA", "Artistic-2.0"]
+    assert panel.session.get(("license", "allow"))[-2:] == ["NCSA", "Artistic-2.0"]
+
+
+def test_python_versions_are_checkboxes_in_version_order(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    versions = control(panel, "test", "matrix", "python-version")
+    grid = versions.source
+    assert list(grid.options) == ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
+    boxes = {box.description: box for box in grid.children}
+    boxes["3.10"].value = True  # one click ticks one box; the others stay ticked
+    assert panel.session.get(("test", "matrix", "python-version")) == ["3.10", "3.11", "3.12"]
+    boxes["3.12"].value = False
+    assert panel.session.get(("test", "matrix", "python-version")) == ["3.10", "3.11"]
+    data = default_data()
+    data["test"]["matrix"]["python-version"] = ["3.10", "3.11"]
+    assert shown(panel, "job-count") == f"{expected(data, 'test')[0]} jobs"
+
+
+def test_a_saved_value_outside_the_choices_gets_its_own_box(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    versions = control(panel, "test", "matrix", "python-version")
+    versions.show(["3.8", "3.11"])
+    assert list(versions.source.options)[:2] == ["3.8", "3.9"]
+    assert [box.description for box in versions.source.children if box.value] == ["3.8", "3.11"]
 
 
 def test_an_invalid_choice_shows_the_library_error_not_a_traceback(out_dir: Path) -> None:
@@ -156,7 +188,7 @@ def test_the_diff_shows_what_a_change_does_to_the_file_on_disk(out_dir: Path) ->
 
 def test_overrides_apply_before_the_widgets(out_dir: Path) -> None:
     panel = widgets.test_matrix_panel(DESIGN, out_dir, {"test.matrix.os": ["ubuntu-latest"]})
-    assert control(panel, "test", "matrix", "os").source.value == ("ubuntu-latest",)
+    assert control(panel, "test", "matrix", "os").source.value == ["ubuntu-latest"]
     data = default_data()
     data["test"]["matrix"]["os"] = ["ubuntu-latest"]
     assert shown(panel, "job-count") == f"{expected(data, 'test')[0]} jobs"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import traitlets
 import yaml
 
 from pipekit import yamlio
@@ -20,6 +21,8 @@ from pipekit.errors import InputFileError
 from pipekit.notebook.session import KeyPath
 
 DESCRIPTION_STYLE = {"description_width": "initial"}
+# JupyterLab's theme colours (light and dark themes define them), with fallbacks for other front ends
+ERROR_COLOUR = "color:var(--jp-error-color1,#b00020)"
 
 
 def _css(path: KeyPath) -> str:
@@ -43,7 +46,8 @@ class Control:
         self._read = read or (lambda value: value)
         self._show = show or (lambda value: value)
         self._quiet = False
-        self.error = widgets.HTML(layout=widgets.Layout(display="none"))
+        # the error line keeps its room when empty, so an error appearing moves nothing
+        self.error = widgets.HTML(layout=widgets.Layout(min_height="1.1em", margin="0"))
         self.error.add_class("pipekit-input-error")
         above = [widgets.Label(label)] if label else []  # for widgets without a description
         self.widget = widgets.VBox([*above, source, self.error])
@@ -68,45 +72,127 @@ class Control:
             self._quiet = False
 
     def show_error(self, message: str | None) -> None:
-        if message:
-            self.error.value = f'<span style="color:#b00020">{html.escape(message)}</span>'
-            self.error.layout.display = None
-        else:
-            self.error.value = ""
-            self.error.layout.display = "none"
+        self.error.value = (
+            f'<span style="{ERROR_COLOUR};font-size:85%;line-height:1.1">{html.escape(message)}</span>'
+            if message
+            else ""
+        )
 
 
-def _ordered(options: Sequence[str]) -> Callable[[Any], list[str]]:
-    # Keep the options' order (the design's own order first), whatever order the browser sends.
-    return lambda value: [option for option in options if option in value]
+def natural_key(text: str) -> list[Any]:
+    """Sort key that puts "3.9" before "3.10" and "ubuntu-22.04" before "ubuntu-24.04"."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)]
 
 
-def _natural(text: str) -> list[Any]:
-    # "3.9" before "3.10", "ubuntu-22.04" before "ubuntu-24.04"
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+class CheckboxGrid(widgets.GridBox):  # type: ignore[misc]
+    """One checkbox per choice: a click ticks or unticks that choice alone (a multi-select needs
+    Ctrl-click, and a plain click there drops every other value).
+
+    `value` is the ticked choices in the grid's order; it lives in the kernel only (the boxes sync)."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Sequence[str], value: Iterable[str], columns: int = 4) -> None:
+        self._updating = False
+        self._boxes: dict[str, widgets.Checkbox] = {}
+        super().__init__(
+            layout=widgets.Layout(grid_template_columns=f"repeat({columns}, max-content)", grid_gap="0 1.2em")
+        )
+        self._set_options(list(options))
+        self.observe(self._show, names="value")
+        self.value = self._ticked_in_order(set(value))
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return tuple(self._boxes)
+
+    def _set_options(self, options: Sequence[str]) -> None:
+        """Boxes for `options` in that order, keeping the existing ones."""
+        boxes = {}
+        for option in options:
+            box = self._boxes.get(option)
+            if box is None:
+                box = widgets.Checkbox(
+                    value=False, description=option, indent=False, layout=widgets.Layout(width="auto")
+                )
+                box.observe(self._ticked, names="value")
+            boxes[option] = box
+        self._boxes = boxes
+        self.children = list(boxes.values())
+
+    def _ticked_in_order(self, chosen: set[str]) -> tuple[str, ...]:
+        return tuple(option for option in self._boxes if option in chosen)
+
+    def _ticked(self, _change: Any) -> None:
+        if not self._updating:
+            self.value = tuple(option for option, box in self._boxes.items() if box.value)
+
+    def _show(self, change: Any) -> None:
+        chosen = list(change["new"])
+        missing = [option for option in chosen if option not in self._boxes]
+        self._updating = True
+        try:
+            if missing:  # a value the design holds that is not among the choices (e.g. "3.8")
+                self._set_options(sorted([*self._boxes, *missing], key=natural_key))
+            for option, box in self._boxes.items():
+                box.value = option in chosen
+        finally:
+            self._updating = False
+        ordered = self._ticked_in_order(set(chosen))
+        if ordered != tuple(chosen):
+            self.value = ordered
 
 
-def _options(current: Iterable[str], choices: Iterable[str]) -> list[str]:
-    """The design's values in their order, then the other choices."""
-    seen = list(dict.fromkeys(current))
-    return seen + sorted(set(choices) - set(seen), key=_natural)
+def checkbox_grid(
+    path: KeyPath,
+    label: str,
+    current: Sequence[str],
+    choices: Iterable[str],
+    *,
+    sort: bool = True,
+    columns: int = 4,
+) -> Control:
+    """A set of values ticked from a grid (Python versions, modes, platforms, severities); with `sort`,
+    choices are in natural order (3.9, 3.10, 3.11), otherwise in the order given."""
+    options = list(dict.fromkeys([*choices, *current]))
+    if sort:
+        options.sort(key=natural_key)
+    grid = CheckboxGrid(options, current, columns=columns)
+    return Control(path, grid, list, label=label, show=tuple)
 
 
-def multi_select(path: KeyPath, label: str, current: Sequence[str], choices: Iterable[str]) -> Control:
-    options = _options(current, choices)
-    select = widgets.SelectMultiple(
-        options=options,
+def _tag_list(value: Iterable[str]) -> list[str]:
+    """Tags as typed: "MIT, BSD-3-Clause," becomes two tags, blanks and repeats dropped."""
+    tags = (part.strip() for item in value for part in str(item).split(","))
+    return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def tags(
+    path: KeyPath,
+    label: str,
+    current: Sequence[str],
+    choices: Iterable[str] = (),
+    placeholder: str = "type, then Enter or comma",
+) -> Control:
+    """A list of strings edited as tags (license ids, globs, runner labels): Enter adds the typed tag, and
+    a comma separates tags; with `choices`, the box suggests them as the user types."""
+    box = widgets.TagsInput(
         value=list(current),
-        description=label,
-        rows=min(len(options), 8),
-        style=DESCRIPTION_STYLE,
+        # empty: any tag; otherwise the suggestions, which the widget also enforces
+        allowed_tags=sorted({*choices, *current}, key=natural_key) if choices else [],
+        allow_duplicates=False,
+        placeholder=placeholder,
     )
+    control = Control(path, box, _tag_list, label=label, show=list)
 
-    def show(value: Sequence[str]) -> list[str]:
-        select.options = _options(value, options)
-        return list(value)
+    def split_commas(_change: Any) -> None:
+        # the browser adds "MIT," as one tag: split it so the box shows what the design holds
+        tidy = _tag_list(box.value)
+        if tidy != list(box.value):
+            box.value = tidy
 
-    return Control(path, select, lambda value: _ordered(list(select.options))(value), show=show)
+    box.observe(split_commas, names="value")
+    return control
 
 
 def dropdown(path: KeyPath, label: str, current: Any, choices: Iterable[Any]) -> Control:
@@ -169,12 +255,6 @@ def text(path: KeyPath, label: str, current: str | None, *, optional: bool = Fal
     )
 
 
-def tags(path: KeyPath, label: str, current: Sequence[str], choices: Iterable[str] = ()) -> Control:
-    """A list of strings edited as tags (license ids, globs, platforms)."""
-    box = widgets.TagsInput(value=list(current), allowed_tags=list(choices), allow_duplicates=False)
-    return Control(path, box, list, label=label, show=list)
-
-
 def yaml_list(path: KeyPath, label: str, current: Sequence[Any], placeholder: str = "") -> Control:
     """A list edited as YAML text (matrix include/exclude entries); syntax errors are shown inline."""
 
@@ -185,7 +265,7 @@ def yaml_list(path: KeyPath, label: str, current: Sequence[Any], placeholder: st
     area = widgets.Textarea(
         value=initial,
         description=label,
-        placeholder=placeholder,
+        placeholder=f"# none; e.g.\n{placeholder}" if placeholder else "",
         continuous_update=False,  # parse when the user leaves the box, not at every key press
         rows=4,
         style=DESCRIPTION_STYLE,

@@ -41,8 +41,8 @@ class Builder:
     def value(self, path: KeyPath) -> Any:
         return to_data(design_value(self.design, path))
 
-    def multi(self, path: KeyPath, label: str, choices: Any) -> Control:
-        return c.multi_select(path, label, self.value(path), choices)
+    def grid(self, path: KeyPath, label: str, choices: Any, *, sort: bool = True) -> Control:
+        return c.checkbox_grid(path, label, self.value(path), choices, sort=sort)
 
     def drop(self, path: KeyPath, label: str, choices: Any) -> Control:
         return c.dropdown(path, label, self.value(path), choices)
@@ -62,8 +62,8 @@ class Builder:
     def text(self, path: KeyPath, label: str, *, optional: bool = False) -> Control:
         return c.text(path, label, self.value(path), optional=optional)
 
-    def tags(self, path: KeyPath, label: str) -> Control:
-        return c.tags(path, label, self.value(path))
+    def tags(self, path: KeyPath, label: str, choices: Sequence[str] = ()) -> Control:
+        return c.tags(path, label, self.value(path), choices)
 
     def yaml_list(self, path: KeyPath, label: str, placeholder: str) -> Control:
         return c.yaml_list(path, label, self.value(path), placeholder)
@@ -105,9 +105,9 @@ def _test_matrix(b: Builder) -> Sections:
         (
             "Matrix",
             [
-                b.multi((*matrix, "python-version"), "Python versions", PYTHON_CHOICES),
-                b.multi((*matrix, "os"), "Runner labels", b.runner_labels()),
-                b.multi((*matrix, "mode"), "Modes", list(b.design.test.modes)),
+                b.grid((*matrix, "python-version"), "Python versions", PYTHON_CHOICES),
+                b.tags((*matrix, "os"), "Runner labels", b.runner_labels()),
+                b.grid((*matrix, "mode"), "Modes", list(b.design.test.modes), sort=False),
             ],
         ),
         (
@@ -141,8 +141,13 @@ def _build(b: Builder) -> Sections:
                 b.drop((*build, "runner"), "Runner", b.runner_labels()),
                 b.text((*build, "registry"), "Registry"),
                 b.text((*build, "image"), "Image (empty: repository name)", optional=True),
-                b.multi((*build, "platforms_pull_request"), "Platforms on pull requests", PLATFORM_CHOICES),
-                b.multi((*build, "platforms_push"), "Platforms on push", PLATFORM_CHOICES),
+                b.grid(
+                    (*build, "platforms_pull_request"),
+                    "Platforms on pull requests",
+                    PLATFORM_CHOICES,
+                    sort=False,
+                ),
+                b.grid((*build, "platforms_push"), "Platforms on push", PLATFORM_CHOICES, sort=False),
                 b.check((*build, "attestations"), "SBOM and provenance"),
             ],
         ),
@@ -150,7 +155,7 @@ def _build(b: Builder) -> Sections:
             "Scan",
             [
                 b.check((*build, "scan", "enabled"), "Trivy image scan"),
-                b.multi((*build, "scan", "severity"), "Severities", SEVERITIES),
+                b.grid((*build, "scan", "severity"), "Severities", SEVERITIES, sort=False),
                 b.check((*build, "scan", "ignore_unfixed"), "ignore unfixed"),
                 b.check((*build, "scan", "fail_on_findings"), "fail on findings"),
             ],
@@ -174,7 +179,7 @@ def _security(b: Builder) -> Sections:
             "Scanners",
             [
                 b.check((*sec, "trivy", "enabled"), "Trivy filesystem scan"),
-                b.multi((*sec, "trivy", "severity"), "Trivy severities", SEVERITIES),
+                b.grid((*sec, "trivy", "severity"), "Trivy severities", SEVERITIES, sort=False),
                 b.check((*sec, "bandit", "enabled"), "Bandit"),
                 b.drop((*sec, "bandit", "severity"), "Bandit severity", LEVELS),
                 b.drop((*sec, "bandit", "confidence"), "Bandit confidence", LEVELS),

@@ -26,10 +26,18 @@ from pipekit.notebook.session import DesignConflict, DesignSession, Evaluation, 
 from pipekit.typed import to_data
 from pipekit.wording import minutes, usd
 
-ERROR_STYLE = "color:#b00020;font-weight:bold"
+# JupyterLab's theme colours, so text stays readable in light and dark themes; fallbacks elsewhere
+ERROR_STYLE = "color:var(--jp-error-color1,#b00020);font-weight:bold"
+ADDED_STYLE = "color:var(--jp-success-color1,#1a7f37)"
+REMOVED_STYLE = "color:var(--jp-error-color1,#b00020)"
+# File tabs sized to their titles (Lumino's tab bar cuts titles at a fixed width by default).
+PANEL_CSS = """<style>
+.pipekit-files .lm-TabBar-tab { max-width: none; min-width: max-content; flex: 0 0 auto; }
+</style>"""
 PRE_STYLE = "max-height:30em;overflow:auto;font-size:12px;line-height:1.35;margin:0"
 UNSAVED = (
-    '<span style="color:#b36b00" title="the design file does not hold these changes yet">● unsaved</span>'
+    '<span style="color:var(--jp-warn-color1,#b36b00)" '
+    'title="the design file does not hold these changes yet">● unsaved</span>'
 )
 WATCH_SECONDS = 2.0
 STALE = 'style="opacity:0.4"'
@@ -56,9 +64,9 @@ def diff_html(diff: str) -> str:
     for line in diff.splitlines():
         colour = ""
         if line.startswith("+") and not line.startswith("+++"):
-            colour = "color:#1a7f37"
+            colour = ADDED_STYLE
         elif line.startswith("-") and not line.startswith("---"):
-            colour = "color:#b00020"
+            colour = REMOVED_STYLE
         lines.append(f'<span style="{colour}">{html.escape(line)}</span>' if colour else html.escape(line))
     return f'<pre class="pipekit-diff-text" style="{PRE_STYLE}">' + "\n".join(lines) + "</pre>"
 
@@ -145,7 +153,7 @@ class Panel:
         figures_box.add_class("pipekit-figures")
         self.widget = widgets.VBox(
             [
-                widgets.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>"),
+                widgets.HTML(f"{PANEL_CSS}<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>"),
                 controls_box,
                 self.error_box,
                 self.trigger,
