@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from pipekit.cost.frames import workflows_frame
-from pipekit.cost.plan import plan_design
+from pipekit.cost.plan import PipelinePlan, plan_design
 from pipekit.cost.report import format_text, to_json
+from pipekit.design.model import Trigger
 from pipekit.errors import DesignError
 from pipekit.pipeline import graph as jobs
 
@@ -66,7 +67,13 @@ def test_totals_equal_the_sum_of_their_jobs() -> None:
     for run in plan.triggers:
         assert run.cost.billable_minutes == sum(wf.cost.billable_minutes for wf in run.workflows)
         assert run.cost.usd == sum((wf.cost.usd for wf in run.workflows), Decimal(0))
-        assert run.schedule.wall_clock == max((wf.schedule.wall_clock for wf in run.workflows), default=0)
+        # workflows run side by side, but deploy.yaml starts after test.yaml and build.yaml complete
+        walls = {wf.workflow: wf.schedule.wall_clock for wf in run.workflows}
+        awaited = max(walls.get("test.yaml", 0), walls.get("build.yaml", 0))
+        expected = max([wall for name, wall in walls.items() if name != "deploy.yaml"], default=0)
+        if "deploy.yaml" in walls:
+            expected = max(expected, awaited + walls["deploy.yaml"])
+        assert run.schedule.wall_clock == pytest.approx(expected)
     frame = workflows_frame(plan)
     assert frame["jobs"].sum() == sum(len(run.cost.jobs) for run in plan.triggers)
     data = to_json(plan)
@@ -104,7 +111,7 @@ def test_larger_runner_is_billed_even_when_public() -> None:
         {
             "billing": {"visibility": "public"},
             "runners": {"linux-16": {"kind": "larger", "os": "linux", "price_class": "linux-x64-16core"}},
-            "build": {"runner": "linux-16"},
+            "build": {"runner": "linux-16", "platforms_push": ["linux/amd64"]},  # native: no emulation
         }
     )
     plan = plan_design(design)
@@ -166,3 +173,54 @@ def test_ignored_paths_skip_runs_but_never_the_required_check() -> None:
     assert docs_only.runs == 25
     assert docs_only.gross_usd == test_yaml.cost.usd * 25
     assert plan.month.gross_usd == sum((row.gross_usd for row in plan.month.triggers), Decimal(0))
+
+
+def test_a_push_deploys_after_its_test_and_build_runs_complete() -> None:
+    plan = plan_design(reference({}))
+    jobs = plan.trigger("push").schedule.jobs
+    awaited_end = max(job.end for job in jobs if job.job.workflow in ("test.yaml", "build.yaml"))
+    gate = next(job for job in jobs if job.job.workflow == "deploy.yaml" and job.job.job == "gate")
+    assert gate.ready == gate.start == awaited_end
+    staging = next(job for job in jobs if job.job.job == "staging")
+    assert staging.start == gate.end
+    # the build is on the critical path of the push run: the deploy waits for the image
+    assert "build.yaml" in {job.job.workflow for job in plan.trigger("push").schedule.critical_path}
+
+
+def test_pull_requests_run_no_deploy_gate_so_nothing_waits_for_the_build() -> None:
+    plan = plan_design(reference({}))
+    jobs = plan.trigger("pull_request").schedule.jobs
+    assert not any(job.job.job == "gate" for job in jobs)
+
+
+def test_emulated_platforms_lengthen_the_image_build() -> None:
+    native = plan_design(reference({"build": {"platforms_push": ["linux/amd64"]}}))
+    three = plan_design(
+        reference({"build": {"platforms_push": ["linux/amd64", "linux/arm/v7", "linux/s390x"]}})
+    )
+    mine = plan_design(
+        reference(
+            {
+                "build": {"platforms_push": ["linux/amd64", "linux/arm/v7", "linux/s390x"]},
+                "estimates": {"platform_factor": {"linux/arm/v7": 2.0, "linux/s390x": 3.0}},
+            }
+        )
+    )
+
+    def image_minutes(plan: PipelinePlan, trigger: Trigger = "push") -> float:
+        return next(job.minutes for job in plan.trigger(trigger).cost.jobs if job.job.job == "image")
+
+    assert image_minutes(native) == 11.0
+    assert image_minutes(three) == 11.0 * (1 + 4.0 + 4.0)  # data/build-platforms.yaml's assumed factors
+    assert image_minutes(mine) == 11.0 * (1 + 2.0 + 3.0)
+    assert image_minutes(three, "pull_request") == 11.0  # pull requests build linux/amd64 alone
+
+
+def test_an_emulated_build_over_the_job_limit_is_a_design_error() -> None:
+    with pytest.raises(DesignError, match=r"estimates\.minutes\.build\.image: .*over the 360-minute limit"):
+        reference(
+            {
+                "build": {"platforms_push": ["linux/amd64", "linux/arm64"]},
+                "estimates": {"minutes": {"build": {"image": 100}}},
+            }
+        )

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pipekit.design.model import Design, Estimates
+from pipekit.design.model import Design, Estimates, Trigger
+from pipekit.facts.platforms import load_platform_factors
 
 if TYPE_CHECKING:
     from pipekit.pipeline.graph import JobSpec
 
 DEFAULT_MINUTES = 5.0  # a job the design and the default table leave out
+IMAGE_BUILD = ("build", "image")
 
 
 def base_minutes(design: Design, workflow: str, job: str) -> float:
@@ -25,8 +27,24 @@ def base_minutes(design: Design, workflow: str, job: str) -> float:
     return Estimates().minutes.get(workflow, {}).get(job, DEFAULT_MINUTES)
 
 
-def estimate_minutes(design: Design, job: JobSpec, leg: Mapping[str, Any], os: str) -> float:
-    """Estimated minutes of one instance of `job` (its matrix values `leg`) on a runner with `os`."""
+def build_platforms(design: Design, trigger: Trigger) -> tuple[str, ...]:
+    """The platforms build.yaml's image job builds on `trigger` (pull requests build fewer)."""
+    build = design.build
+    return build.platforms_pull_request if trigger == "pull_request" else build.platforms_push
+
+
+def estimate_minutes(
+    design: Design,
+    job: JobSpec,
+    leg: Mapping[str, Any],
+    os: str,
+    *,
+    trigger: Trigger = "push",
+    arch: str = "x64",
+) -> float:
+    """Estimated minutes of one instance of `job` (its matrix values `leg`) on a runner with `os` and
+    `arch`, started by `trigger`. The image build's figure is one native platform's build: each platform
+    the trigger builds adds its factor (emulated ones take longer; see data/build-platforms.yaml)."""
     estimates = design.estimates
     for override in estimates.overrides:
         if (
@@ -36,6 +54,10 @@ def estimate_minutes(design: Design, job: JobSpec, leg: Mapping[str, Any], os: s
         ):
             return override.minutes
     minutes = base_minutes(design, job.workflow, job.id)
+    if (job.workflow, job.id) == IMAGE_BUILD:
+        minutes *= load_platform_factors().build_factor(
+            build_platforms(design, trigger), arch, design.estimates.platform_factor
+        )
     minutes *= dict(estimates.os_factor).get(os, 1.0)  # type: ignore[call-overload]
     mode = leg.get("mode")
     if isinstance(mode, str):

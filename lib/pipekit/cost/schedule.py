@@ -181,7 +181,8 @@ def simulate(
 
 
 def _needs(jobs: Sequence[JobRun], groups: Mapping[_Key, list[int]]) -> dict[_Key, tuple[_Key, ...]]:
-    """Each job's needed jobs (union over its instances), which must be jobs of the same workflow."""
+    """Each job's needed jobs (union over its instances), which must be jobs of the same workflow, and
+    the jobs of the workflows it starts after (JobRun.after_workflows), when this run has them."""
     result: dict[_Key, tuple[_Key, ...]] = {}
     for key, members in groups.items():
         workflow, job_id = key
@@ -191,7 +192,11 @@ def _needs(jobs: Sequence[JobRun], groups: Mapping[_Key, list[int]]) -> dict[_Ke
         for name in names:
             if (workflow, name) not in groups:
                 raise ValueError(f"{workflow}: job {job_id!r} needs {name!r}, which is not in this run")
-        result[key] = tuple((workflow, name) for name in names)
+        needed = [(workflow, name) for name in names]
+        # a workflow_run start waits for every job of the awaited workflows that are in this run
+        awaited = {name for index in members for name in jobs[index].after_workflows}
+        needed += [other for other in groups if other[0] in awaited]
+        result[key] = tuple(needed)
     return result
 
 

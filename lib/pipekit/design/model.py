@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from pipekit.facts import gitleaks
 from pipekit.facts.runners import CustomRunner, load_catalog
@@ -32,6 +32,16 @@ IMAGE_WORDS = "a lower-case image path such as 'acme/modelmuxer' (no tag, no reg
 HOST = r"[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?"
 BRANCH = r"[A-Za-z0-9._/-]+"
 PLATFORM = r"linux/(?:amd64|arm64|arm/v7|arm/v6|386|ppc64le|s390x|riscv64)"
+BuildPlatform: TypeAlias = Literal[
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm/v7",
+    "linux/arm/v6",
+    "linux/386",
+    "linux/ppc64le",
+    "linux/s390x",
+    "linux/riscv64",
+]
 SEVERITY = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 # No leading '-': a folder named like an option would reach mypy or bandit as one.
 PATH_GLOB = r"[A-Za-z0-9_./*?\[\]{},][A-Za-z0-9_./*?\[\]{},-]*"
@@ -510,6 +520,13 @@ class Estimates:
         minimum=0,
         exclusive_minimum=True,
         maximum=100,
+    )
+    platform_factor: Mapping[BuildPlatform, float] = spec(
+        factory=_frozen(),
+        minimum=1,
+        maximum=100,
+        doc="Per emulated image platform: its build minutes over a native build's "
+        "(default: data/build-platforms.yaml)",
     )
     overrides: tuple[Override, ...] = spec(())
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pipekit import files
@@ -25,6 +25,7 @@ from pipekit.design.model import (
     DeployCommands,
     Design,
     GitleaksAllowlist,
+    Trigger,
 )
 from pipekit.errors import DesignError, MatrixError
 from pipekit.facts import gitleaks
@@ -543,7 +544,11 @@ def estimates_fit_the_job_limit(design: Design) -> None:
     for job in pipeline_jobs(design):
         for leg in expand_job(job):
             runner = catalog.runner(leg.runner, design.runners)
-            minutes = estimate_minutes(design, job, leg.matrix, runner.os)
+            triggers: Iterable[Trigger] = job.triggers or ("push",)  # uncounted jobs: as on a push
+            minutes = max(
+                estimate_minutes(design, job, leg.matrix, runner.os, trigger=trigger, arch=runner.arch)
+                for trigger in triggers
+            )
             if not runner.self_hosted and minutes > catalog.max_job_minutes:
                 raise DesignError(
                     f"estimates.minutes.{job.workflow}.{job.id}",

@@ -38,6 +38,8 @@ class JobSpec:
     matrix: Mapping[str, Any] | None = None  # GitHub strategy.matrix
     needs: tuple[str, ...] = ()
     max_parallel: int | None = None
+    # workflows (file stems) whose runs of the same commit must complete first: a workflow_run start
+    after_workflows: tuple[str, ...] = ()
 
     @property
     def file(self) -> str:
@@ -161,8 +163,11 @@ def deploy_jobs(design: Design) -> list[JobSpec]:
             job("preview-teardown", UNCOUNTED),
         ]
     reviewed = deploy.production_approval == "reviewers"
+    # The gate starts when the push's test.yaml and build.yaml runs complete (workflow_run): a push's
+    # deploy waits for the image, so the run's wall-clock includes the build.
+    awaited = ("test", "build") if design.build.enabled else ("test",)
     jobs += [
-        job("gate", PUSH_ONLY),
+        dataclasses.replace(job("gate", PUSH_ONLY), after_workflows=awaited),
         job("staging", PUSH_ONLY, ("gate",)),
         job("staging-rollback", UNCOUNTED, ("gate", "staging")),
         job(

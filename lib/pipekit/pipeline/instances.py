@@ -28,6 +28,7 @@ class JobRun:
     minutes: float  # estimated duration of this instance
     needs: tuple[str, ...] = ()  # job ids (same workflow) that must finish first
     max_parallel: int | None = None  # strategy.max-parallel of the job, if any
+    after_workflows: tuple[str, ...] = ()  # workflow files whose jobs in this run must all finish first
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -42,7 +43,7 @@ def job_runs(design: Design, trigger: Trigger, *, workflows: Sequence[str] = fil
         if trigger not in job.triggers or job.workflow not in workflows:
             continue
         for leg in expand_job(job):
-            os = catalog.runner(leg.runner, design.runners).os
+            runner = catalog.runner(leg.runner, design.runners)
             runs.append(
                 JobRun(
                     workflow=job.file,
@@ -50,9 +51,12 @@ def job_runs(design: Design, trigger: Trigger, *, workflows: Sequence[str] = fil
                     name=leg.name,
                     matrix=leg.matrix,
                     runner=leg.runner,
-                    minutes=estimate_minutes(design, job, leg.matrix, os),
+                    minutes=estimate_minutes(
+                        design, job, leg.matrix, runner.os, trigger=trigger, arch=runner.arch
+                    ),
                     needs=job.needs,
                     max_parallel=job.max_parallel,
+                    after_workflows=tuple(files.workflow_file(stem).name for stem in job.after_workflows),
                 )
             )
     return runs
