@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -311,3 +312,73 @@ def test_the_rehearsal_box_rehearses_the_panels_workflow(tmp_path: Path) -> None
     assert not report.failed
     assert "license-compliance.yaml  dependencies: passed" in box.text()
     assert "summary:" in box.output.value
+
+
+def test_every_estimate_the_figures_rest_on_is_a_control_with_its_value_in_force(out_dir: Path) -> None:
+    design = load_design(DESIGN)
+    plan = plan_design(design)
+    for name in widgets.PAGES:
+        panel = widgets.open_panel(name, DESIGN, out_dir)
+        shown_paths = {item.path for item in panel.controls}
+        for run in plan.triggers:
+            for job in run.cost.jobs:
+                stem = job.job.workflow.removesuffix(".yaml")
+                if panel.workflow == stem:
+                    assert ("estimates", "minutes", stem, job.job.job) in shown_paths, (name, job.job.name)
+    test = widgets.test_matrix_panel(DESIGN, out_dir)
+    assert control(test, "estimates", "minutes", "test", "test").source.value == 6.0
+    assert control(test, "estimates", "os_factor", "macos").source.value == 1.3
+    assert control(test, "estimates", "mode_factor", "enhanced").source.value == 1.2
+    build = widgets.build_panel(DESIGN, out_dir)
+    # left to the packaged table by the design: the table's assumed factor is shown
+    assert control(build, "estimates", "platform_factor", "linux/arm64").source.value == 4.0
+
+
+def test_editing_an_estimate_moves_the_figures_and_saves_only_that_key(
+    design_file: Path, out_dir: Path
+) -> None:
+    panel = widgets.test_matrix_panel(design_file, out_dir)
+    before = shown(panel, "billable-minutes")
+    control(panel, "estimates", "os_factor", "macos").source.value = 2.0
+    data = default_data()
+    data["estimates"]["os_factor"]["macos"] = 2.0
+    plan = plan_design(design_from_data(data))
+    run = next(wf for wf in plan.trigger("pull_request").workflows if wf.workflow == "test.yaml")
+    assert shown(panel, "billable-minutes") == f"{run.cost.billable_minutes} billable minutes" != before
+    panel.save_button.click()
+    text = design_file.read_text(encoding="utf-8")
+    assert "  os_factor: {linux: 1.0, windows: 1.6, macos: 2.0}\n" in text
+    assert load_design(design_file).estimates.os_factor["macos"] == 2.0
+
+
+def test_an_emulation_factor_left_to_the_table_is_written_when_edited(
+    design_file: Path, out_dir: Path
+) -> None:
+    panel = widgets.build_panel(design_file, out_dir)
+    control(panel, "estimates", "platform_factor", "linux/arm64").source.value = 2.5
+    panel.trigger.value = "push"
+    assert (
+        shown(panel, "billable-minutes") == f"{math.ceil(11 * (1 + 2.5))} billable minutes"
+    )  # rounded up per job
+    panel.save_button.click()
+    assert dict(load_design(design_file).estimates.platform_factor) == {"linux/arm64": 2.5}
+
+
+def test_an_estimate_out_of_bounds_is_named_beside_its_control(out_dir: Path) -> None:
+    panel = widgets.test_matrix_panel(DESIGN, out_dir)
+    lint = control(panel, "estimates", "minutes", "test", "lint")
+    lint.source.value = 0.0
+    assert "estimates.minutes.test.lint" in panel.error_box.value
+    assert lint.error.value and "Traceback" not in lint.error.value
+    assert panel.write_button.disabled
+    lint.source.value = 3.0
+    assert panel.error is None and lint.error.value == ""
+
+
+def test_the_security_page_counts_the_scheduled_runs_from_the_cron(out_dir: Path) -> None:
+    panel = widgets.security_panel(DESIGN, out_dir)
+    control(panel, "security", "schedule").source.value = "0 * * * *"  # hourly: 8760 runs a year
+    assert "730 scheduled runs a month" in panel.extra_box.value
+    panel.trigger.value = "schedule"
+    runs = [run for run in panel.figures.runs if run.trigger == "schedule"]
+    assert runs[0].runs_per_month == 730

@@ -63,3 +63,20 @@ def estimate_minutes(
     if isinstance(mode, str):
         minutes *= estimates.mode_factor.get(mode, 1.0)
     return float(minutes)
+
+
+def estimate_in_force(design: Design, path: tuple[str, ...]) -> float:
+    """The figure the cost model uses for an `estimates` key path the design may leave out:
+    ``("estimates", "minutes", "test", "lint")``, ``("estimates", "os_factor", "macos")``,
+    ``("estimates", "mode_factor", "basic")`` or ``("estimates", "platform_factor", "linux/arm64")``."""
+    match path:
+        case ("estimates", "minutes", workflow, job):
+            return base_minutes(design, workflow, job)
+        case ("estimates", "os_factor", os):
+            return float(dict(design.estimates.os_factor).get(os, 1.0))  # type: ignore[call-overload]
+        case ("estimates", "mode_factor", mode):
+            return float(design.estimates.mode_factor.get(mode, 1.0))
+        case ("estimates", "platform_factor", platform):
+            mine = dict(design.estimates.platform_factor)
+            return float(mine.get(platform, load_platform_factors().emulated.get(platform, 1.0)))  # type: ignore[call-overload]
+    raise KeyError(".".join(path))

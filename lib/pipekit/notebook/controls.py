@@ -226,6 +226,18 @@ def integer(path: KeyPath, label: str, current: int) -> Control:
     return Control(path, widgets.IntText(value=current, description=label, style=DESCRIPTION_STYLE))
 
 
+def number(path: KeyPath, label: str, current: float) -> Control:
+    """A decimal figure (minutes, factors); the design's rules bound it and name the key when it is out."""
+    box = widgets.FloatText(
+        value=float(current),
+        description=label,
+        step=0.1,
+        style=DESCRIPTION_STYLE,
+        layout=widgets.Layout(width="15em"),
+    )
+    return Control(path, box, float, show=float)
+
+
 def optional_integer(path: KeyPath, label: str, current: int | None) -> Control:
     """An integer where 0 means null (no limit)."""
     text = widgets.IntText(value=current or 0, description=f"{label} (0: none)", style=DESCRIPTION_STYLE)

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any, get_args
 
 from pipekit import files
+from pipekit.cost.plan import runs_per_month
 from pipekit.design.load import design_from_data
-from pipekit.design.model import SEVERITY, Design, Preview
+from pipekit.design.model import SEVERITY, Design, Estimates, Preview
 from pipekit.facts import gitleaks
+from pipekit.facts.platforms import load_platform_factors
 from pipekit.facts.runners import PLAN_NAMES, load_catalog
 from pipekit.github.matrix import expand_matrix_legs
 from pipekit.notebook import controls as c
@@ -20,6 +22,7 @@ from pipekit.notebook import report
 from pipekit.notebook.controls import Control
 from pipekit.notebook.panel import Panel
 from pipekit.notebook.session import DesignSession, Evaluation, KeyPath, design_value
+from pipekit.pipeline.graph import workflow_jobs
 from pipekit.typed import to_data
 from pipekit.wording import plural
 
@@ -28,6 +31,8 @@ PLATFORM_CHOICES = ("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "
 SEVERITIES: tuple[str, ...] = get_args(SEVERITY)
 LEVELS = ("low", "medium", "high")
 MATRIX_EXAMPLE = '- {python-version: "3.13", os: ubuntu-latest, mode: basic}'
+OVERRIDE_EXAMPLE = "- {workflow: test, job: test, match: {os: windows-latest}, minutes: 12}"
+OS_NAMES = ("linux", "windows", "macos")
 
 Sections = list[tuple[str, list[Control]]]
 
@@ -55,6 +60,31 @@ class Builder:
 
     def integer(self, path: KeyPath, label: str) -> Control:
         return c.integer(path, label, self.value(path))
+
+    def number(self, path: KeyPath, label: str) -> Control:
+        return c.number(path, label, self.value(path))
+
+    def job_minutes(self, workflow: str) -> list[Control]:
+        """Linux minutes of each job of `workflow` the cost model counts (before OS and mode factors)."""
+        counted = [job.id for job in workflow_jobs(self.design, workflow) if job.triggers]
+        known = [*Estimates().minutes.get(workflow, {}), *self.design.estimates.minutes.get(workflow, {})]
+        return [
+            self.number(("estimates", "minutes", workflow, job), f"{job} (min)")
+            for job in dict.fromkeys([*known, *counted])
+        ]
+
+    def platform_factors(self) -> list[Control]:
+        """The factor of each platform the build runner would emulate (an assumption until edited)."""
+        arch = load_catalog().runner(self.design.build.runner, self.design.runners).arch
+        native = load_platform_factors().native.get(arch, frozenset())
+        return [
+            self.number(("estimates", "platform_factor", platform), f"x {platform} (emulated)")
+            for platform in PLATFORM_CHOICES
+            if platform not in native
+        ]
+
+    def os_factors(self) -> list[Control]:
+        return [self.number(("estimates", "os_factor", os), f"x {os}") for os in OS_NAMES]
 
     def optional_integer(self, path: KeyPath, label: str) -> Control:
         return c.optional_integer(path, label, self.value(path))
@@ -87,6 +117,7 @@ class Builder:
 def _overview(b: Builder) -> Sections:
     return [
         ("Billing", b.billing()),
+        ("OS factors (minutes x factor)", b.os_factors()),
         (
             "Workflows",
             [
@@ -127,6 +158,15 @@ def _test_matrix(b: Builder) -> Sections:
                 b.check(("test", "benchmark", "enabled"), "benchmark job"),
             ],
         ),
+        (
+            "Estimates: Linux minutes, factors, overrides",
+            [
+                *b.job_minutes("test"),
+                *b.os_factors(),
+                *(b.number(("estimates", "mode_factor", mode), f"x {mode}") for mode in b.design.test.modes),
+                b.yaml_list(("estimates", "overrides"), "overrides", OVERRIDE_EXAMPLE),
+            ],
+        ),
         ("Billing", b.billing()),
     ]
 
@@ -158,6 +198,13 @@ def _build(b: Builder) -> Sections:
                 b.grid((*build, "scan", "severity"), "Severities", SEVERITIES, sort=False),
                 b.check((*build, "scan", "ignore_unfixed"), "ignore unfixed"),
                 b.check((*build, "scan", "fail_on_findings"), "fail on findings"),
+            ],
+        ),
+        (
+            "Estimates",
+            [
+                *b.job_minutes("build"),
+                *b.platform_factors(),
             ],
         ),
         ("Billing", b.billing()),
@@ -194,6 +241,7 @@ def _security(b: Builder) -> Sections:
                 b.text((*sec, "schedule"), "Schedule (cron)"),
             ],
         ),
+        ("Estimates (Linux minutes)", b.job_minutes("security")),
         ("Billing", b.billing()),
     ]
 
@@ -211,6 +259,7 @@ def _license(b: Builder) -> Sections:
                 b.tags((*lic, "deny"), "Denied licenses (SPDX)"),
             ],
         ),
+        ("Estimates (Linux minutes)", b.job_minutes("license-compliance")),
         ("Billing", b.billing()),
     ]
 
@@ -237,6 +286,7 @@ def _deploy(b: Builder) -> Sections:
                 b.tags((*dep, "production", "secrets"), "Production secrets"),
             ],
         ),
+        ("Estimates (Linux minutes)", b.job_minutes("deploy")),
         ("Billing", b.billing()),
     ]
 
@@ -244,6 +294,15 @@ def _deploy(b: Builder) -> Sections:
 def _matrix_legs(evaluation: Evaluation) -> str:
     legs = len(expand_matrix_legs(evaluation.design.test.matrix.strategy(), job="test"))
     return f"{plural(legs, 'matrix leg')} (python-version x os x mode, after exclude and include)"
+
+
+def _scheduled_runs(evaluation: Evaluation) -> str:
+    design = evaluation.design
+    runs = runs_per_month(design, "schedule", "security")
+    return (
+        f"security.schedule {design.security.schedule!r}: {plural(runs, 'scheduled run')} a month "
+        f"(counted from the cron over the year from {design.billing.prices_on})"
+    )
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -266,7 +325,10 @@ PAGES: Mapping[str, Page] = {
     ),
     "build": Page(title="Container build (build.yaml)", workflow="build", sections=_build),
     "security": Page(
-        title="Security scanning (security.yaml, .gitleaks.toml)", workflow="security", sections=_security
+        title="Security scanning (security.yaml, .gitleaks.toml)",
+        workflow="security",
+        sections=_security,
+        extra=_scheduled_runs,
     ),
     "license": Page(
         title="License compliance (license-compliance.yaml)", workflow="license-compliance", sections=_license

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipekit import files, yamlio
+from pipekit.cost.estimates import estimate_in_force
 from pipekit.cost.plan import PipelinePlan, plan_design
 from pipekit.design import save
 from pipekit.design.load import design_from_data
@@ -51,6 +52,8 @@ def set_path(data: dict[str, Any], path: KeyPath, value: Any) -> None:
 
 def design_value(design: Design, path: KeyPath) -> Any:
     """The validated value at a data key path: defaults filled in, YAML keys mapped to attributes."""
+    if path[:1] == ("estimates",) and len(path) > 2:
+        return estimate_in_force(design, path)  # figures the design may leave to the defaults
     node: Any = design
     for key in path:
         node = node[key] if isinstance(node, Mapping) else getattr(node, key.replace("-", "_"))
