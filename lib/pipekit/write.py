@@ -101,10 +101,14 @@ class RepoWrite:
 def _header_pattern() -> re.Pattern[bytes]:
     """The header every generated file starts with (render/blocks.header, commented), any design and
     file name in its place; lines may end in CRLF (a checkout with core.autocrlf)."""
+    from pipekit.design.model import Design
     from pipekit.render.blocks import header
 
     design, name = "\x00design\x00", "\x00name\x00"
-    lines = [re.escape(f"# {line}".rstrip()) for line in header(design, name).splitlines()]
+    lines = [re.escape(f"# {line}".rstrip()) for line in header(Design(), design, name).splitlines()]
+    # the third line says who runs `pipekit check`; it changed with test.design_check, and files
+    # written by older releases must still count as pipekit's
+    lines[2] = r"# [^\r\n]*`pipekit check`[^\r\n]*"
     pattern = r"\r?\n".join(lines) + r"\r?\n"
     pattern = pattern.replace(re.escape(design), r"[^\r\n]+").replace(re.escape(name), r"[^\r\n]+")
     return re.compile(pattern.encode("utf-8"))

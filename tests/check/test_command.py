@@ -193,3 +193,20 @@ def test_repo_tells_a_bots_pin_update_from_drift(repo: Path) -> None:
     assert done.stderr.startswith(
         f"pipekit check: only action pins a bot moved differ from {repo / 'pipeline.yaml'}"
     )
+
+
+def test_in_a_workflow_each_drifted_file_gets_an_error_annotation(design_file: Path, rendered: Path) -> None:
+    (rendered / "test.yaml").write_text("# edited by hand\n", encoding="utf-8")
+    (rendered / "deploy.yaml").unlink()
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    done = pipekit("check", "--design", str(design_file), "--dir", str(rendered), "--no-validators", env=env)
+    assert done.returncode == 1
+    annotations = [line for line in done.stdout.splitlines() if line.startswith("::error ")]
+    assert annotations == [
+        f"::error file={path},title=pipekit check::{path} is not what {design_file} renders: run "
+        "`pipekit render` and commit it"
+        for path in (str(rendered / "test.yaml").replace(":", "%3A"), str(rendered / "deploy.yaml"))
+    ]
+    quiet = pipekit("check", "--design", str(design_file), "--dir", str(rendered), "--no-validators")
+    # outside GitHub Actions the diff says it
+    assert not [line for line in quiet.stdout.splitlines() if line.startswith("::error")]

@@ -4,6 +4,7 @@ notebooks run. Violations are planted in the reference design (the repository's 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -58,6 +59,11 @@ VIOLATIONS: dict[str, tuple[dict[str, Any], str, str]] = {
         {"runners": {"big": {"kind": "larger", "os": "windows", "price_class": "linux-x64-8core"}}},
         "runners.big.price_class",
         "a larger windows runner needs a larger-runner price class, got 'linux-x64-8core'",
+    ),
+    "design_check_says_how_to_install_pipekit": (
+        {"test": {"design_check": {"enabled": True}}},
+        "test.design_check.requirement",
+        "expected the pip requirement that installs pipekit in CI",
     ),
     "runner_labels_are_known": (
         {"build": {"runner": "ubuntu-lates"}},
@@ -257,3 +263,21 @@ def test_the_test_setup_is_a_plain_command(setup: str, fragment: str) -> None:
         design_from_data(reference_data({"test": {"setup": setup}}))
     assert refused.value.path == "test.setup"
     assert fragment in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("check", "path", "words"),
+    [
+        ({"enabled": True}, "test.design_check.requirement", "the pip requirement that installs pipekit"),
+        (
+            {"enabled": True, "requirement": "--index-url=https://example.org"},
+            "test.design_check.requirement",
+            "not an option",
+        ),
+    ],
+)
+def test_the_design_check_needs_a_requirement_that_is_no_option(
+    check: dict[str, object], path: str, words: str
+) -> None:
+    with pytest.raises(DesignError, match=re.escape(path) + ".*" + re.escape(words)):
+        design_from_data({"version": 1, "test": {"design_check": check}})

@@ -332,3 +332,53 @@ def test_a_python_version_this_machine_lacks_is_not_rehearsed(clean_pip: Path, t
         )
     ]
     assert not report.failed
+
+
+@pytest.fixture(scope="module")
+def pipekit_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This pipekit's source as the repository's files (no virtualenv or caches), for a job to install
+    the way a team installs pipekit from its own repository."""
+    root = Path(__file__).resolve().parents[2]
+    source = tmp_path_factory.mktemp("pipekit-source") / "pipekit"
+    listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    for name in filter(None, listed):
+        if (root / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, source / name)
+    return source
+
+
+def test_a_design_changed_without_regenerating_fails_the_design_check(
+    clean_pip: Path, pipekit_source: Path, tmp_path: Path
+) -> None:
+    root = copy_of(clean_pip, tmp_path)
+    check = {
+        "enabled": True,
+        "requirement": f"pipekit @ {pipekit_source.as_uri()}",
+        "design": "pipeline.yaml",
+        "notebooks": None,
+    }
+    set_design(root, ("test", "design_check"), check)
+    jobs = frozenset({"design"})
+    clean = rehearse(root, workflows=frozenset({"test.yaml"}), jobs=jobs)
+    assert failures(clean) == {}, reports.to_text(clean)
+    assert [job.outcome for job in clean.jobs] == ["success"]
+
+    # The workflows come from the design as it was; the file now says something else, uncommitted to them.
+    rendered_from = load_design(root / "pipeline.yaml")
+    set_design(root, ("test", "min_tests"), 7)
+    report = session.run(
+        root,
+        rendered_from,
+        "pipeline.yaml",
+        "pull_request",
+        Selection(workflows=frozenset({"test.yaml"}), jobs=jobs),
+        progress=lambda _: None,
+    )
+    print(reports.to_text(report))
+    [step] = failures(report)["design"]
+    assert step.name == "Workflows match the design (pipekit check)"
+    # the annotation on the drifted file, as the run's page shows it
+    assert (
+        ".github/workflows/test.yaml" in step.reason and "is not what pipeline.yaml renders" in step.reason
+    ), step.reason

@@ -71,6 +71,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
                 "alert_threshold": "120%",
                 "command": "pytest benchmarks --benchmark-only --benchmark-json=benchmark.json\n",
             },
+            "design_check": {"enabled": True, "requirement": "pipekit==0.1.0", "design": "pipeline.yaml"},
         },
     },
     "include-exclude": {
@@ -638,3 +639,41 @@ def test_options_change_the_output() -> None:
         {"project": {"paths_ignore": ["docs/**"]}},
     ):
         assert _render(reference(data)) != base, data
+
+
+def test_the_design_check_runs_pipekit_check_and_the_notebooks(rendered: Rendered) -> None:
+    text = rendered["uv"][0]
+    assert "CI runs `pipekit check` (test.yaml's design job) to prove this file" in text.splitlines()[2]
+    job = jobs_of(rendered, "uv")["design"]
+    steps = steps_of(job)
+    install = steps["Install pipekit"]
+    assert install["env"] == {"PIPEKIT": "pipekit==0.1.0"}
+    # the requirement reaches pip as one quoted argument from the environment, never spliced into the script
+    assert install["run"] == f'python -m pip install "$PIPEKIT" {tools.requirement("nbval")} ' + (
+        f"{tools.requirement('pytest')}\n"
+    )
+    assert steps["Workflows match the design (pipekit check)"]["run"] == (
+        "pipekit check --repo . --design pipeline.yaml\n"
+    )
+    assert "--nbval" in steps["Design notebooks run (nbval)"]["run"]
+    assert steps["Design notebooks run (nbval)"]["run"].endswith(" notebooks/pipekit\n")
+    assert job["permissions"] == {"contents": "read"}
+    assert "design" in jobs_of(rendered, "uv")["passed"]["needs"]
+    # without the job, the header does not claim CI runs the check
+    assert "design" not in jobs_of(rendered, "default")
+    assert rendered["default"][0].splitlines()[2].startswith("# Run `pipekit check` to prove this file")
+
+
+def test_the_design_check_without_notebooks_installs_pipekit_alone() -> None:
+    check = {
+        "enabled": True,
+        "requirement": "pipekit @ git+https://github.com/o/pipekit@v1",
+        "notebooks": None,
+    }
+    job = yamlio.loads(_render(reference({"test": {"design_check": check}})))["jobs"]["design"]
+    steps = steps_of(job)
+    assert steps["Install pipekit"]["run"] == 'python -m pip install "$PIPEKIT"\n'
+    assert "Design notebooks run (nbval)" not in steps
+    assert steps["Workflows match the design (pipekit check)"]["run"].endswith(
+        "--design .github/pipekit.yaml\n"
+    )

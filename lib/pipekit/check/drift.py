@@ -168,6 +168,7 @@ class Drift:
 
     problems: tuple[str, ...] = ()  # a unified diff or a one-line note per drifted file
     pin_updates: tuple[PinUpdate, ...] = ()  # in files that differ only by them
+    drifted: tuple[Path, ...] = ()  # the files of `problems`, in the same order
 
     def findings(self) -> list[Finding]:
         """The pin updates as findings (rule ``bot-pin-update``), in file and line order."""
@@ -200,10 +201,12 @@ def compare(expected: Mapping[str, str], where: Path | Mapping[str, Path]) -> Dr
     paths = folder_paths(where) if isinstance(where, Path) else where
     problems: list[str] = []
     updates: list[PinUpdate] = []
+    drifted: list[Path] = []
     for name, path in paths.items():
         want, have = expected.get(name), read_generated(path)
         if want == have:
             continue
+        before = len(problems)
         if have is None:
             problems.append(f"{path}: missing; run `pipekit render` to write it\n")
         elif want is None:
@@ -214,7 +217,9 @@ def compare(expected: Mapping[str, str], where: Path | Mapping[str, Path]) -> Dr
                 updates += [change for change in changes if isinstance(change, PinUpdate)]
             else:
                 problems.append(_diff(path, have, want))
-    return Drift(tuple(problems), tuple(updates))
+        if len(problems) > before:
+            drifted.append(path)
+    return Drift(tuple(problems), tuple(updates), tuple(drifted))
 
 
 def _diff(path: Path, have: str, want: str) -> str:

@@ -12,11 +12,24 @@ moved (`pipekit pins sync` takes them over), 2 on bad input (or a check that can
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipekit.design import DEFAULT_DESIGN_FILE
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DEFAULT_DIR = "workflows"
+
+
+def drift_annotation(path: Path, design_file: str | Path, repo: Path | None) -> str:
+    """A GitHub error annotation on a drifted file, which the run's page shows next to the file."""
+    shown = path.relative_to(repo) if repo is not None and path.is_relative_to(repo) else path
+    regenerate = f"pipekit render --repo . --design {design_file}" if repo else "pipekit render"
+    from pipekit.github import workflow_commands
+
+    message = f"{shown} is not what {design_file} renders: run `{regenerate}` and commit it"
+    return workflow_commands.error(message, file=str(shown), title="pipekit check")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -50,6 +63,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
     import sys
     from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
@@ -86,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
         drift = compare(expected, paths)
         for problem in drift.problems:
             sys.stdout.write(problem)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # in a workflow: one annotation per drifted file
+            for path in drift.drifted:
+                print(drift_annotation(path, design_file, repo))
         if pending is not None:
             findings = pending.result()
     # A line a bot moved to a new release is reported once, as the pin update, not also as a bad pin.

@@ -180,6 +180,25 @@ class Lint:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class DesignCheck:
+    """A test.yaml job proving what is committed is what the design produces: `pipekit check` on the
+    workflows, then the design notebooks run with nbval."""
+
+    enabled: bool = spec(False, doc="Run the design check job")
+    requirement: str | None = spec(
+        None,
+        pattern=r"[A-Za-z0-9.][^\n\r]*",  # never an option: nothing starts with "-"
+        expected="one pip requirement line (a name, a URL or a path, not an option)",
+        doc="The pip requirement that installs pipekit in CI, e.g. 'pipekit==0.1.0' or "
+        "'pipekit @ git+https://github.com/OWNER/pipekit@<commit>'",
+    )
+    design: str = spec(".github/pipekit.yaml", doc="The design file's path from the repository's root")
+    notebooks: str | None = spec(
+        "notebooks/pipekit", doc="Folder of the design notebooks nbval runs (null: no notebooks)"
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class TestWorkflow:
     """test.yaml: lint, the test matrix and benchmarks, and one job that passes when they all did (the
     check to require in branch protection). Dependencies are audited once, in security.yaml."""
@@ -209,6 +228,7 @@ class TestWorkflow:
     coverage: Coverage = spec(factory=Coverage)
     benchmark: Benchmark = spec(factory=Benchmark)
     lint: Lint = spec(factory=Lint)
+    design_check: DesignCheck = spec(factory=DesignCheck)
     timeout_minutes: int = spec(30, minimum=1, maximum=360)
 
 
@@ -490,7 +510,9 @@ class Estimates:
     minutes: Mapping[str, Mapping[str, float]] = spec(
         factory=lambda: MappingProxyType(
             {
-                "test": MappingProxyType({"lint": 2.5, "test": 6.0, "benchmark": 5.0, "passed": 0.2}),
+                "test": MappingProxyType(
+                    {"lint": 2.5, "test": 6.0, "benchmark": 5.0, "design": 2.0, "passed": 0.2}
+                ),
                 "build": MappingProxyType({"image": 11.0}),
                 "security": MappingProxyType(
                     {

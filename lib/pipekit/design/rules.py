@@ -211,6 +211,19 @@ def custom_runners_are_consistent(design: Design) -> None:
 
 
 @rule
+def design_check_says_how_to_install_pipekit(design: Design) -> None:
+    """The design check job installs pipekit in CI; the design must say from where (pipekit's name on
+    a package index could be anyone's)."""
+    check = design.test.design_check
+    if check.enabled and check.requirement is None:
+        raise DesignError(
+            "test.design_check.requirement",
+            "expected the pip requirement that installs pipekit in CI, such as 'pipekit==0.1.0' or "
+            "'pipekit @ git+https://github.com/OWNER/pipekit@<commit>', when the design check is enabled",
+        )
+
+
+@rule
 def runner_labels_are_known(design: Design) -> None:
     """Every runs-on label is a GitHub-hosted label or one declared under `runners`."""
     catalog = load_catalog()

@@ -105,6 +105,8 @@ def pipeline_jobs(design: Design) -> list[JobSpec]:
         jobs.append(
             JobSpec(workflow="test", id="benchmark", runner=test.benchmark.runner, triggers=ON_CHANGE)
         )
+    if test.design_check.enabled:
+        jobs.append(JobSpec(workflow="test", id="design", runner=default, triggers=ON_CHANGE))
     # One job to require in branch protection: it passes only when every other test.yaml job did.
     others = tuple(job.id for job in jobs if job.workflow == "test")
     jobs.append(JobSpec(workflow="test", id="passed", runner=default, triggers=ON_CHANGE, needs=others))

@@ -85,7 +85,7 @@ def render(design: Design, design_file: str) -> str | None:
     )
     # Runs wait per environment instead of cancelling: a cancelled deploy would need its rollback.
     data["concurrency"] = _concurrency(design)
-    header = common.header(design_file, files.workflow_file("deploy").name)
+    header = common.header(design, design_file, files.workflow_file("deploy").name)
     return dumps(common.with_design_pins(data, design), header=header)
 
 

@@ -44,7 +44,7 @@ def render(design: Design, design_file: str) -> str | None:
     settings = design.security.gitleaks
     if not settings.enabled:
         return None
-    header = common.header(design_file, files.by_renderer("gitleaks").name)
+    header = common.header(design, design_file, files.by_renderer("gitleaks").name)
     header += (
         f"\nRead by gitleaks {settings.version}, the version security.yaml runs; "
         "commit this file at the repository root."

@@ -7,6 +7,7 @@ import shlex
 from typing import Any
 
 from pipekit.design.model import Design, Mode
+from pipekit.facts import tools
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
@@ -260,6 +261,47 @@ def _benchmark_job(design: Design, spec: JobSpec) -> Job:
     )
 
 
+def _design_job(design: Design, spec: JobSpec) -> Job:
+    """`pipekit check` on the committed workflows, then the design notebooks with nbval: what is committed
+    is what the design produces, and the notebooks still run on it."""
+    check = design.test.design_check
+    install = 'python -m pip install "$PIPEKIT"'
+    steps = [
+        checkout(),
+        step(
+            "Set up Python",
+            uses_action="actions/setup-python",
+            with_={"python-version": design.project.python},
+        ),
+    ]
+    if check.notebooks is not None:
+        install += f" {shlex.quote(tools.requirement('nbval'))} {shlex.quote(tools.requirement('pytest'))}"
+    steps.append(step("Install pipekit", env={"PIPEKIT": check.requirement}, run=install + "\n"))
+    steps.append(
+        step(
+            "Workflows match the design (pipekit check)",
+            run=f"pipekit check --repo . --design {shlex.quote(check.design)}\n",
+        )
+    )
+    if check.notebooks is not None:
+        steps.append(
+            step(
+                "Design notebooks run (nbval)",
+                run=(
+                    "python -m pytest -p no:cacheprovider --nbval --nbval-current-env "
+                    f"{shlex.quote(check.notebooks)}\n"
+                ),
+            )
+        )
+    return common.job(
+        name="Design matches the workflows",
+        runs_on=spec.runner,
+        timeout=design.test.timeout_minutes,
+        perms=permissions(contents=READ_CONTENTS),
+        steps=steps,
+    )
+
+
 def _passed_job(design: Design, spec: JobSpec) -> Job:
     """The one check to require in branch protection: a matrix's legs and renamed jobs change their
     check names, this job's name stays. It runs whatever happened (`always()`: a skipped job counts as
@@ -292,10 +334,11 @@ def _passed_job(design: Design, spec: JobSpec) -> Job:
 
 
 def render(design: Design, design_file: str) -> str | None:
-    builders = {
+    builders: dict[str, common.JobBuilder] = {
         "lint": _lint_job,
         "test": _test_job,
         "benchmark": _benchmark_job,
+        "design": _design_job,
         "passed": _passed_job,
     }
     # `passed` is the required check, so pull requests always run this workflow (blocks.triggers).
