@@ -16,6 +16,7 @@ NAMES: tuple[str, ...] = (
     "pins",
     "rehearse",
     "notebooks",
+    "lab",
     "schema",
 )
 
