@@ -17,6 +17,7 @@ NAMES: tuple[str, ...] = (
     "rehearse",
     "notebooks",
     "lab",
+    "dashboard",
     "schema",
 )
 
