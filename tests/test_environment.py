@@ -1,4 +1,5 @@
-"""environment.yml (for conda users) lists the same runtime dependencies as pyproject.toml."""
+"""environment.yml (for conda users) lists the same runtime dependencies as pyproject.toml, with the
+extras meant for users (the Voila dashboard), not the development tools."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def _normalise(requirement: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_normalise(r) for r in project["dependencies"])
+    extras = project["optional-dependencies"]
+    for_users = [r for name, extra in extras.items() if name != "dev" for r in extra]
+    wanted = dict(_normalise(r) for r in [*project["dependencies"], *for_users])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed: dict[str, str] = {}
     for entry in env["dependencies"]:

@@ -296,3 +296,26 @@ def test_a_failed_rename_puts_back_written_and_removed_files(
     assert calls[2].endswith(".removed") and calls[3].endswith(".removed")
     assert snapshot(tmp_path) == before  # contents back, the removed file back, no temporaries
     assert (workflows / "build.yaml").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_dropped_file_another_writer_removed_first_is_removed_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two notebooks applying one design at once both remove the file it turned off; the second finds
+    it gone, and that is what it wanted."""
+    repo, paths = _repo(tmp_path)
+    workflows = repo / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    build = workflows / "build.yaml"
+    build.write_text(_generated("build.yaml"))
+    real_aside = output._aside
+
+    def other_writer_first(target: Path) -> Path:
+        aside = real_aside(target)
+        target.unlink()  # the other notebook's removal lands between the look and the move
+        return aside
+
+    monkeypatch.setattr(output, "_aside", other_writer_first)
+    done = output.write_repo(repo, paths, {"test.yaml": _generated("test.yaml")})
+    assert done.removed == (build,)
+    assert sorted(path.name for path in workflows.iterdir()) == ["test.yaml"]  # no temporaries left

@@ -101,10 +101,22 @@ def job_ids() -> dict[str, tuple[str, ...]]:
     return {file.workflow: file.jobs for file in FILES if file.workflow}
 
 
+WORKFLOWS_FOLDER = (".github", "workflows")  # where GitHub reads a repository's workflows
+
+
 def repo_paths(repo: Path) -> dict[str, Path]:
     """Where each generated file goes in a repository: workflows in .github/workflows (where GitHub reads
     them), the others at the root (gitleaks reads .gitleaks.toml there)."""
     return {
-        file.name: repo / ".github" / "workflows" / file.name if file.workflow else repo / file.name
+        file.name: repo.joinpath(*WORKFLOWS_FOLDER, file.name) if file.workflow else repo / file.name
         for file in FILES
     }
+
+
+def repository_of(out: Path) -> Path | None:
+    """The repository whose workflows folder `out` is (``DIR/.github/workflows`` gives ``DIR``), or None
+    when `out` is a plain folder of generated files. GitHub reads workflows nowhere else, so a folder
+    named so is a repository's: its files then go where `pipekit render --repo` puts them."""
+    if out.parts[-2:] == WORKFLOWS_FOLDER:
+        return out.parent.parent
+    return None

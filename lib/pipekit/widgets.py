@@ -1,7 +1,8 @@
 """ipywidgets panels for the design notebooks: ``display(widgets.test_matrix_panel("../pipeline.yaml"))``.
 
-Each function takes the design file, the folder of generated files (`out`, for the diff and the "Write
-workflows" button) and optional `overrides` (dotted key paths to values, e.g. ``{"billing.plan": "pro"}``).
+Each function takes the design file, the folder of generated files (`out`, for the diff and the **Apply**
+button; a repository's .github/workflows puts each file where `pipekit render --repo` does) and optional
+`overrides` (dotted key paths to values, e.g. ``{"billing.plan": "pro"}``).
 In a notebook, a pipekit error (a bad design file) is shown as its one-line message, not a traceback; the
 cell still fails, so papermill and nbval report it. The parts live in `pipekit.notebook`.
 """
@@ -118,7 +119,8 @@ def deploy_panel(
 
 def rehearsal_box(panel: Panel, repo: str | Path | None = None, event: str = "pull_request") -> RehearsalBox:
     """Rehearse the panel's design against a repository (`pipekit rehearse`), on demand: the Rehearse
-    button, or `.run()` (the notebooks' `rehearse_repo` parameter). `repo` defaults to the design's folder."""
+    button, or `.run()` (the notebooks' `rehearse_repo` parameter). `repo` defaults to
+    the repository whose workflows the panel writes, else the design's folder."""
     from pipekit.notebook.rehearsal import RehearsalBox
 
     return RehearsalBox(panel, repo, event)

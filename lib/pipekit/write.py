@@ -212,6 +212,27 @@ def write_repo(
     )
 
 
+def write_into_repo(repo: Path, files: Mapping[Path, str]) -> list[Path]:
+    """Write `files` (a path inside `repo` -> text) that changed, or none, creating the folders they
+    need inside `repo` (taken back if the write fails); returns the paths written. For files that are
+    not generated workflows (the notebooks `pipekit notebooks --init` copies): whether an existing file
+    may be replaced is the caller's decision."""
+    repo = check_repo_dir(repo)
+    targets: dict[Path, str] = {}
+    folders: list[Path] = []
+    for path, text in files.items():
+        missing = _folders_to_create(repo, path)
+        targets[_checked_target(path)] = text
+        folders += [folder for folder in missing if folder not in folders]
+    created = _create_folders(repo, folders)
+    try:
+        written, _ = _commit(repo, targets)
+    except OutputError:
+        _remove_folders(created)
+        raise
+    return written
+
+
 def _create_folders(repo: Path, folders: Sequence[Path]) -> list[Path]:
     created: list[Path] = []
     for folder in folders:
@@ -328,7 +349,11 @@ def _replace_all(staged: Sequence[tuple[Path, Path]], removals: Sequence[Path] =
         for target in removals:
             aside = _aside(target)
             moved.append((target, aside))
-            os.replace(target, aside)
+            try:
+                os.replace(target, aside)
+            except FileNotFoundError:  # removed meanwhile (two notebooks applying at once): done too
+                moved.pop()
+                aside.unlink(missing_ok=True)
     except OSError:
         for target, aside in reversed(moved):
             if target.exists():  # the rename that failed: the file never moved

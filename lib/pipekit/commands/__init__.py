@@ -16,6 +16,8 @@ NAMES: tuple[str, ...] = (
     "pins",
     "rehearse",
     "notebooks",
+    "lab",
+    "dashboard",
     "schema",
 )
 

@@ -99,8 +99,11 @@ def run(args: argparse.Namespace) -> int:
     lines = summary.comparison(proposal.existing, design, plan_design(design))
     if lines:
         print("\n".join(lines))
-    render = f"pipekit render --repo {root}"
-    if target != root / DEFAULT_DESIGN_FILE:
-        render += f" --design {target}"
-    print(f"next: `pipekit plan --design {target}`, the notebooks, then `{render}`")
+    # The notebooks are not copied here: init writes the design only, and not every team wants six
+    # notebooks in its repository; the hint says how to get them.
+    named = "" if target == root / DEFAULT_DESIGN_FILE else f" --design {target}"
+    print(
+        f"next: `pipekit plan --design {target}`; the notebooks: `pipekit notebooks --init --repo {root}"
+        f"{named}`, then `pipekit lab --repo {root}`; then `pipekit render --repo {root}{named}`"
+    )
     return 0

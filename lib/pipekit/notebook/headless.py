@@ -17,6 +17,7 @@ from typing import Any
 
 from pipekit.errors import PipekitError
 from pipekit.files import NOTEBOOKS
+from pipekit.notebook.packaged import notebook_text
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -200,6 +201,5 @@ def refresh_in_place(notebooks: Sequence[Path], *, workers: int = 2, progress: b
         for run in runs:
             if run.notebook.name not in failed:
                 data = json.loads(run.report.read_text(encoding="utf-8"))
-                text = json.dumps(clean_notebook(data), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-                run.notebook.write_text(text, encoding="utf-8")
+                run.notebook.write_text(notebook_text(clean_notebook(data)), encoding="utf-8")
     return failures

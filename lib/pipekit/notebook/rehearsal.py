@@ -33,7 +33,9 @@ class RehearsalBox:
         if event not in EVENTS:
             raise PipekitError(f"rehearse_event: expected one of {', '.join(EVENTS)}, got {event!r}")
         self.panel = panel
-        default = Path(repo) if repo is not None else Path(panel.session.design_path).resolve().parent
+        session = panel.session
+        # the repository whose workflows the panel writes, else the design's folder
+        default = Path(repo or session.repo or Path(session.design_path).resolve().parent)
         self.repo = widgets.Text(
             value=str(default), description="Repository", style={"description_width": "initial"}
         )

@@ -24,7 +24,7 @@ from pipekit.design.merge import MISSING, Conflict, Side, changed_paths, merge
 from pipekit.design.model import Design
 from pipekit.errors import DesignError, PipekitError
 from pipekit.render import render_files
-from pipekit.write import write_files
+from pipekit.write import generated_by_pipekit, write_files, write_repo
 
 KeyPath = tuple[str, ...]
 
@@ -117,7 +117,12 @@ def _digest(text: str) -> str:
 
 
 class DesignSession:
-    """The design file at `design_path`, edited in memory; `files` are the generated files in view."""
+    """The design file at `design_path`, edited in memory; `files` are the generated files in view.
+
+    `out` is the folder of generated files. When it is a repository's .github/workflows (`repo` is then
+    that repository), each file is where `pipekit render --repo` puts it (.gitleaks.toml at the root)
+    and writing follows its rules: a file pipekit did not generate is never overwritten, and a generated
+    file the design turns off is removed."""
 
     def __init__(
         self,
@@ -128,6 +133,7 @@ class DesignSession:
     ) -> None:
         self.design_path = Path(design_path)
         self.out = Path(out)
+        self.repo = files.repository_of(self.out)
         unknown = [name for name in names if name not in files.NAMES]
         if unknown:
             raise PipekitError(f"{', '.join(unknown)}: not a file pipekit renders ({', '.join(files.NAMES)})")
@@ -163,8 +169,12 @@ class DesignSession:
         texts = render_files(design, self.files, self.design_path.name)
         return Evaluation(design=design, plan=plan, files=texts)
 
+    def path(self, name: str) -> Path:
+        """Where the generated file `name` is read from and written to."""
+        return files.repo_paths(self.repo)[name] if self.repo is not None else self.out / name
+
     def disk_text(self, name: str) -> str | None:
-        path = self.out / name
+        path = self.path(name)
         try:
             return path.read_text(encoding="utf-8") if path.is_file() else None
         except (OSError, UnicodeDecodeError):
@@ -172,14 +182,18 @@ class DesignSession:
 
     def diff(self, name: str, text: str | None) -> str:
         """A unified diff from the file on disk to `text`, or one line saying there is none."""
-        path = self.out / name
+        path = self.path(name)
         have = self.disk_text(name)
         if text == have:
             return f"{path}: up to date" if have is not None else f"{path}: not produced by this design"
         if have is None:
-            return f"{path}: does not exist yet; Write workflows creates it"
+            return f"{path}: does not exist yet; Apply writes it"
         if text is None:
-            return f"{path}: the design no longer produces this file; delete it"
+            if self.repo is None:
+                return f"{path}: the design no longer produces this file; delete it"
+            if generated_by_pipekit(have.encode("utf-8")):
+                return f"{path}: the design no longer produces this file; Apply removes it"
+            return f"{path}: the design does not produce this file, and pipekit did not write it"
         return "".join(
             difflib.unified_diff(
                 have.splitlines(keepends=True),
@@ -261,5 +275,9 @@ class DesignSession:
         return saved, self.write(self.evaluate())
 
     def write(self, evaluation: Evaluation) -> list[Path]:
-        """Write the files in view, atomically, as `pipekit render` does."""
-        return write_files(self.out, evaluation.written)
+        """Write the files in view, atomically, as `pipekit render` does (`--repo` into a repository);
+        returns the paths written."""
+        if self.repo is None:
+            return write_files(self.out, evaluation.written)
+        paths = {name: self.path(name) for name in self.files}
+        return list(write_repo(self.repo, paths, evaluation.written).written)
