@@ -674,6 +674,4 @@ def test_the_design_check_without_notebooks_installs_pipekit_alone() -> None:
     steps = steps_of(job)
     assert steps["Install pipekit"]["run"] == 'python -m pip install "$PIPEKIT"\n'
     assert "Design notebooks run (nbval)" not in steps
-    assert steps["Workflows match the design (pipekit check)"]["run"].endswith(
-        "--design .github/pipekit.yaml\n"
-    )
+    assert steps["Workflows match the design (pipekit check)"]["run"].endswith("--design pipeline.yaml\n")

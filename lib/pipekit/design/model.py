@@ -192,7 +192,7 @@ class DesignCheck:
         doc="The pip requirement that installs pipekit in CI, e.g. 'pipekit==0.1.0' or "
         "'pipekit @ git+https://github.com/OWNER/pipekit@<commit>'",
     )
-    design: str = spec(".github/pipekit.yaml", doc="The design file's path from the repository's root")
+    design: str = spec("pipeline.yaml", doc="The design file's path from the repository's root")
     notebooks: str | None = spec(
         "notebooks/pipekit", doc="Folder of the design notebooks nbval runs (null: no notebooks)"
     )
