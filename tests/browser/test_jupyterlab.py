@@ -6,52 +6,18 @@ starts servers: loopback only, a random token, nothing fetched from the network.
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from pipekit import yamlio
 from pipekit.cost.plan import plan_design
 from pipekit.design import design_from_data
 from pipekit.wording import usd
 
-from .servers import ARTIFACTS, ROOT, Server, as_root_options, lab_options, loopback_page, server
+from .servers import ARTIFACTS, ROOT, Server, loopback_page
 
 SCREENSHOT = ARTIFACTS / "jupyterlab-test-matrix.png"
 KERNEL_SECONDS = 120  # kernel start, imports and the first evaluation of every cell
 UPDATE_MS = 15_000  # one widget change: a comm round trip and a re-evaluation
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(
-        ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
-    )
-    shutil.copytree(ROOT / "workflows", root / "workflows")
-    shutil.copyfile(ROOT / "pipeline.yaml", root / "pipeline.yaml")
-    home = tmp_path_factory.mktemp("jupyter-home")
-
-    def command(port: int) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.expose_app_in_browser=True",  # lets the test run JupyterLab commands
-            *lab_options(home),
-            *as_root_options(),
-        ]
-
-    with server(command, root=root, home=home) as started:
-        yield started
 
 
 def _expected(os_labels: list[str]) -> tuple[str, str]:
