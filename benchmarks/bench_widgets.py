@@ -1,8 +1,9 @@
 """From a widget value change to the preview updated, for the default design (target: < 100 ms).
 
 Setting a widget's value in Python runs the panel's observer synchronously, so the time of the
-assignment is the time until every figure, file and diff widget holds its new value (the comm message
-to the browser is not included). Run: .venv/bin/python benchmarks/bench_widgets.py
+assignment is the time until every figure, chart, file and diff widget holds its new value (the comm
+message to the browser is not included). The changes alternate between values that change the charts,
+so each one redraws them. Run: .venv/bin/python benchmarks/bench_widgets.py
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def main() -> None:
         select = control(panel, "test", "matrix", "os")
         values = [("ubuntu-latest", "windows-latest"), ("ubuntu-latest", "macos-latest", "windows-latest")]
         measure("test-matrix: remove/add an OS", lambda value: setattr(select, "value", value), values)
+
+        measure(
+            "test-matrix: switch the trigger (Gantt, matrix)",
+            lambda value: setattr(panel.trigger, "value", value),
+            ["push", "pull_request"],
+        )
 
         include = control(panel, "test", "matrix", "include")
         entries = ["- {python-version: '3.13', os: ubuntu-latest, mode: basic}", ""]

@@ -7,6 +7,8 @@
 - `controls`: widgets bound to key paths of the design data;
 - `panel`: the live panel every notebook shows (controls, figures, files, buttons);
 - `pages`: the table of notebooks: each one's title, scope and sections of controls;
-- `report`: the static output of an executed notebook; `charts`: its matplotlib figures;
+- `chart_data`: what the charts show; `charts`: drawing them (on `canvas`), `svg`: as themed inline SVG;
+- `live_charts`: a panel's charts, redrawn when their data change;
+- `report`: the static output of an executed notebook, its charts as PNG;
 - `headless`: running the notebooks with papermill (`pipekit notebooks`).
 """

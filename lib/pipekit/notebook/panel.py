@@ -22,6 +22,7 @@ from pipekit.design.model import TRIGGERS, Trigger
 from pipekit.errors import PipekitError
 from pipekit.notebook import figures as figs
 from pipekit.notebook.controls import Control, section
+from pipekit.notebook.live_charts import LiveCharts
 from pipekit.notebook.session import DesignConflict, DesignSession, Evaluation, KeyPath, Saved, design_value
 from pipekit.typed import to_data
 from pipekit.wording import minutes, usd
@@ -112,6 +113,7 @@ class Panel:
         for box in self.figure_boxes.values():
             box.layout.margin = "0 1.2em 0 0"
         self.extra_box = self._html("pipekit-extra")
+        self.charts = LiveCharts(workflow)
         self.table_box = self._html("pipekit-triggers")
         self.yaml_boxes = {file: self._html("pipekit-yaml") for file in session.files}
         self.diff_boxes = {file: self._html("pipekit-diff") for file in session.files}
@@ -159,6 +161,7 @@ class Panel:
                 self.trigger,
                 figures_box,
                 self.extra_box,
+                self.charts.widget,
                 self.table_box,
                 widgets.HBox(
                     [
@@ -252,6 +255,7 @@ class Panel:
             box = self.figure_boxes[key]
             if box.value and STALE not in box.value:
                 box.value = f'<span {STALE} title="stale: the design is not valid">{box.value}</span>'
+        self.charts.stale()
 
     def _mark(self, error: PipekitError | None) -> None:
         """Show a design error beside the control whose key path it names (and clear the last one)."""
@@ -290,6 +294,10 @@ class Panel:
             )
             self.figure_boxes[key].value = f'<b class="pipekit-value">{html.escape(number)}</b> {words}{note}'
         self.table_box.value = pre(figs.text_table(self.figures), "pipekit-table-text")
+        if self.evaluation is not None:
+            self.charts.show(self.evaluation.plan, self.selected_trigger)
+            if self.error is not None:  # the trigger changed while the design is invalid
+                self.charts.stale()
 
     def _saved_figures(self) -> figs.Figures | None:
         """The figures of the design as saved in the file, while the panel holds unsaved changes (None:
