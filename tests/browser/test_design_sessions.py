@@ -18,6 +18,7 @@ LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
 
 OPEN_AND_RUN = """async (path) => {
     const app = window.jupyterapp;
+    await app.restored;  // every plugin (and its commands) is in place
     const widget = await app.commands.execute('docmanager:open', {path});
     await widget.context.ready;
     await widget.sessionContext.ready;

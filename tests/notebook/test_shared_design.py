@@ -204,3 +204,21 @@ def test_an_edit_to_a_key_another_notebook_saved_is_never_overwritten(
     assert "test.min_tests (this notebook: 9, the file: 5)" in html.unescape(second.status.value)
     second.keep_mine.click()
     assert load_design(design_file).test.min_tests == 9
+
+
+def test_an_edit_after_taking_in_a_save_stays_unsaved(design_file: Path, out_dir: Path) -> None:
+    # After a sync the data and the file's data came from one merge; an edit in a section the other
+    # notebook saved (billing) must change the data alone, or the panel would believe the file holds it.
+    matrix, overview = (
+        widgets.test_matrix_panel(design_file, out_dir),
+        widgets.overview_panel(design_file, out_dir),
+    )
+    control(matrix, "billing", "runs_per_month", "push").source.value = 77
+    matrix.save_design()
+    overview.sync()
+    control(overview, "billing", "plan").source.value = "enterprise"
+    assert overview.session.dirty and "unsaved" in overview.unsaved.value
+    assert overview.session.saved["billing"]["plan"] == "team"
+    overview.save_design()
+    text = design_file.read_text(encoding="utf-8")
+    assert "  plan: enterprise" in text and "push: 77" in text

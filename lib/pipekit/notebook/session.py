@@ -257,7 +257,8 @@ class DesignSession:
         if merged.conflicts:
             return ()
         before = self.data
-        self.data, self.saved, self._digest = merged.data, theirs, digest
+        # the merge shares subtrees with the file's data: an edit of one must never change the other
+        self.data, self.saved, self._digest = copy.deepcopy(merged.data), theirs, digest
         return tuple(changed_paths(before, self.data))
 
     def reset(self) -> tuple[KeyPath, ...]:
