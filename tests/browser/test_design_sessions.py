@@ -4,13 +4,14 @@ charts follow the controls; then every notebook is photographed in the light and
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from pipekit import files, yamlio
 from pipekit.cost.plan import plan_design
 from pipekit.design import design_from_data
 
-from .servers import ARTIFACTS, Server, loopback_page
+from .servers import ARTIFACTS, ROOT, Server, loopback_page
 
 KERNEL_MS = 120_000  # kernel start, imports and the first evaluation of every cell
 UPDATE_MS = 15_000  # a widget change, or another notebook's save taken in (the panel looks every 2 s)
@@ -119,11 +120,11 @@ def test_two_notebooks_share_one_design(lab: Server) -> None:
         assert saved["billing"]["plan"] == "enterprise"
         assert "macos-latest" not in (lab.root / "workflows" / files.workflow_file("test").name).read_text()
 
-        # a key both notebooks changed: overview saves "team", test-matrix holds "free" unsaved
+        # a key both notebooks changed: overview saves "team", test-matrix holds "pro" unsaved
         show(page, "test-matrix")
         plan_in_matrix = page.locator(f"{matrix} .pipekit-billing-plan-input select")
         expect(plan_in_matrix).to_have_value("enterprise", timeout=UPDATE_MS)  # taken in while idle
-        plan_in_matrix.select_option("free")
+        plan_in_matrix.select_option("pro")
         show(page, "overview")
         page.locator(f"{overview} .pipekit-billing-plan-input select").select_option("team")
         page.locator(f"{overview} .pipekit-save").click()
@@ -133,12 +134,12 @@ def test_two_notebooks_share_one_design(lab: Server) -> None:
         status = page.locator(f"{matrix} .pipekit-status")
         expect(status).to_contain_text("billing.plan", timeout=UPDATE_MS)
         expect(status).to_contain_text("team")
-        expect(status).to_contain_text("free")
+        expect(status).to_contain_text("pro")
         assert yamlio.load_file(design)["billing"]["plan"] == "team"  # nothing written while in conflict
         page.locator(f"{matrix} .pipekit-keep-mine").click()
         expect(status).to_contain_text("saved", timeout=UPDATE_MS)
         expect(page.locator(f"{matrix} .pipekit-keep-mine")).to_be_hidden()
-        assert yamlio.load_file(design)["billing"]["plan"] == "free"
+        assert yamlio.load_file(design)["billing"]["plan"] == "pro"
 
         # Reset drops an unsaved edit
         min_tests = page.locator(f"{matrix} .pipekit-test-min-tests-input input")
@@ -156,6 +157,9 @@ def test_every_notebook_reads_in_the_light_and_the_dark_theme(lab: Server) -> No
     from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(
+        ROOT / "pipeline.yaml", lab.root / "pipeline.yaml"
+    )  # the root design, whatever ran before
     with loopback_page({"width": 1400, "height": 1600}) as page:
         page.goto(f"{lab.url}/lab?token={lab.token}")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
@@ -166,7 +170,7 @@ def test_every_notebook_reads_in_the_light_and_the_dark_theme(lab: Server) -> No
             expect(page.locator(f"{panel} .pipekit-job-count .pipekit-value")).not_to_be_empty(
                 timeout=KERNEL_MS
             )
-            chart_text = page.locator(f"{panel} .pipekit-chart-gantt svg text").first
+            chart_text = page.locator(f"{panel} .pipekit-chart-cost svg text").first
             expect(chart_text).to_be_attached(timeout=UPDATE_MS)
             page.locator(f"{panel} .pipekit-trigger").evaluate(
                 "node => node.scrollIntoView({block: 'start'})"
