@@ -109,6 +109,7 @@ class GitHubStandIn:
         self.jobs: dict[int, list[dict[str, Any]]] = {}
         self.artifacts: dict[int, list[dict[str, Any]]] = {}
         self.zips: dict[int, bytes] = {}
+        self.attempt_of: dict[int, int] = {}  # job id -> attempt, even where a job leaves it out
         self.workflows = _load("examples/workflow-paginated.json")["workflows"]
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
@@ -116,8 +117,9 @@ class GitHubStandIn:
         self._next_job_id = 500_000_000
         self._next_artifact_id = 900_000
         self._lock = threading.Lock()
-        self._run_example = _load("examples/workflow-run-paginated.json")["workflow_runs"][0]
-        self._job_example = _load("examples/job-paginated.json")["jobs"][0]
+        # as text: a fresh copy is json.loads away (deepcopy is slower by far)
+        self._run_example = json.dumps(_load("examples/workflow-run-paginated.json")["workflow_runs"][0])
+        self._job_example = json.dumps(_load("examples/job-paginated.json")["jobs"][0])
         self._checkers = {
             "runs": _Checker("runs.schema.json", "workflow_runs"),
             "jobs": _Checker("jobs.schema.json", "jobs"),
@@ -141,7 +143,7 @@ class GitHubStandIn:
         steps: int = 3,
     ) -> dict[str, Any]:
         """A run with `jobs` jobs in each of its `attempts`, built from GitHub's example run and job."""
-        run = copy.deepcopy(self._run_example)
+        run = json.loads(self._run_example)
         base = f"https://api.github.com/repos/{REPO}/actions/runs/{run_id}"
         updated = created + dt.timedelta(minutes=5 * attempts)
         run.update(
@@ -174,7 +176,7 @@ class GitHubStandIn:
         self._check("runs", self.runs[run_id])
 
     def _job(self, run: dict[str, Any], attempt: int, index: int, steps: int) -> dict[str, Any]:
-        job = copy.deepcopy(self._job_example)
+        job = json.loads(self._job_example)
         self._next_job_id += 1
         created = dt.datetime.fromisoformat(run["created_at"]) + dt.timedelta(minutes=5 * (attempt - 1))
         started = created + dt.timedelta(seconds=20 + index)
@@ -202,6 +204,7 @@ class GitHubStandIn:
             step["completed_at"] = (begin + dt.timedelta(seconds=1)).isoformat(timespec="milliseconds")
             job["steps"].append(step)
         self._check("jobs", job)
+        self.attempt_of[job["id"]] = attempt
         return job
 
     def add_artifact(self, run_id: int, name: str, files: dict[str, bytes]) -> dict[str, Any]:
@@ -284,9 +287,9 @@ class GitHubStandIn:
             run = self.runs[int(match[1])]
             jobs = self.jobs[run["id"]]
             if match[2]:
-                jobs = [job for job in jobs if job["run_attempt"] == int(match[2])]
+                jobs = [job for job in jobs if self.attempt_of[job["id"]] == int(match[2])]
             elif query.get("filter", "latest") == "latest":
-                jobs = [job for job in jobs if job["run_attempt"] == run["run_attempt"]]
+                jobs = [job for job in jobs if self.attempt_of[job["id"]] == run["run_attempt"]]
             return self._paged(path, query, "jobs", jobs, len(jobs), per_page, page)
         match = re.fullmatch(r"runs/(\d+)/artifacts", rest)
         if match and int(match[1]) in self.runs:
