@@ -154,6 +154,20 @@ def _runs_within(github: GitHubStandIn, window: str) -> int:
     return sum(1 for run in github.runs.values() if low <= run["created_at"] <= high)
 
 
+def test_the_last_week_is_listed_day_by_day_and_the_rest_in_one_window() -> None:
+    found = fetch.windows(NOW - dt.timedelta(days=90), NOW)
+    assert found[0].query() == "2026-08-04T12:00:00Z..2026-10-25T23:59:59Z"
+    assert [w.query() for w in found[1:3]] == [
+        "2026-10-26T00:00:00Z..2026-10-26T23:59:59Z",
+        "2026-10-27T00:00:00Z..2026-10-27T23:59:59Z",
+    ]
+    assert found[-1].query() == "2026-11-02T00:00:00Z..2026-11-02T23:59:59Z"  # today, to its end
+    assert all(b.start == a.end + 1 for a, b in itertools.pairwise(found))
+    # the next fetch starts a week before: its windows are among the ones asked for before
+    assert set(fetch.windows(DAY - fetch.RESUME_MARGIN, NOW)) <= set(found)
+    assert fetch.windows(NOW, NOW)[0].query() == "2026-11-02T12:00:00Z..2026-11-02T23:59:59Z"
+
+
 def test_windows_halve_to_the_second_and_never_share_one() -> None:
     window = Window(100, 105)
     low, high = window.halves()

@@ -3,9 +3,9 @@
 
 Runs are listed by disjoint ``created`` windows: GitHub's filtered listing stops at 1,000 results, so a
 window whose ``total_count`` is larger is split in two (by time, to the second) until each holds at most
-1,000. GitHub's ``A..B`` includes both ends, so windows are whole seconds that never share one. Window
-bounds depend only on the first day fetched and today, so a repeat fetch asks for the same pages and
-GitHub answers ``304`` (no quota).
+1,000. GitHub's ``A..B`` includes both ends, so windows are whole seconds that never share one. The last
+week is listed day by day, and the next fetch starts among those days: it asks for the same pages, and
+GitHub answers ``304`` for those that did not change (no quota).
 
 Each run is saved with its jobs in one transaction, so an interrupted fetch leaves only whole runs; a
 run already stored, completed and not updated since, costs no job requests. The next fetch starts a
@@ -149,10 +149,9 @@ class Fetcher:
         ]
         self.store.save_workflows(workflows)
         self.summary.workflows = len(workflows)
-        end_of_today = _day(now) + dt.timedelta(days=1, seconds=-1)
-        window = Window(int(since.timestamp()), int(end_of_today.timestamp()))
         seen: set[int] = set()
-        for data in self._listed_runs(window):
+        listed = (data for window in windows(since, now) for data in self._listed_runs(window))
+        for data in listed:
             run = _parsed(Run.from_api, data, "a run")
             if run.id in seen:  # a run created during the fetch shifts the pages by one
                 continue
@@ -279,6 +278,19 @@ class Fetcher:
                 "DELETE FROM etags WHERE substr(url, 1, ?) = ? AND url NOT IN (SELECT url FROM used_urls)",
                 (len(prefix), prefix),
             )
+
+
+def windows(since: dt.datetime, now: dt.datetime) -> list[Window]:
+    """The windows a fetch from `since` lists, oldest first: the last days one window per day (the
+    next fetch starts among them and asks for the same pages, which GitHub answers 304), what is older
+    in one window."""
+    day = 24 * 60 * 60
+    start = int(since.timestamp())
+    recent = int(_day(max(since, _day(now) - RESUME_MARGIN)).timestamp())
+    found = [Window(start, recent - 1)] if start < recent else []
+    for midnight in range(recent, int(_day(now).timestamp()) + 1, day):
+        found.append(Window(max(start, midnight), midnight + day - 1))
+    return found
 
 
 def _prefer_wal(store: Store) -> None:
