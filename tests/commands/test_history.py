@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipekit.commands import history_fetch
-from pipekit.history import api
+from pipekit.commands import history, history_fetch
+from pipekit.history import api, store
 from pipekit.history.store import open_store
 
 from ..history.conftest import TOKEN
@@ -115,10 +115,13 @@ def test_the_token_comes_from_github_token_then_gh_token(monkeypatch: pytest.Mon
     assert history_fetch.token_from_environment() == ("from-gh", "GH_TOKEN")
     monkeypatch.setenv("GITHUB_TOKEN", "from-actions")
     assert history_fetch.token_from_environment() == ("from-actions", "GITHUB_TOKEN")
-    assert (history_fetch.TOKEN_VARIABLES, history_fetch.DEFAULT_API_URL) == (
-        api.TOKEN_VARIABLES,
-        api.DEFAULT_API_URL,
-    )
+
+
+def test_the_parser_repeats_the_librarys_defaults() -> None:
+    """The command modules repeat three constants so that `pipekit` starts without loading them."""
+    assert history_fetch.TOKEN_VARIABLES == api.TOKEN_VARIABLES
+    assert history_fetch.DEFAULT_API_URL == api.DEFAULT_API_URL
+    assert history.DEFAULT_DATABASE == store.DEFAULT_DATABASE
 
 
 def test_import_from_the_command_line(

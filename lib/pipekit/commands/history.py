@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# pipekit.history.store's, repeated so that building the parser imports no database code (a test keeps
+# the two equal); every action's --db defaults to it.
+DEFAULT_DATABASE = ".pipekit/history.sqlite"
+
 ACTIONS: tuple[str, ...] = (
     "pipekit.commands.history_fetch",
     "pipekit.commands.history_import",

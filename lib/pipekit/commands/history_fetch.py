@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipekit.history.store import DEFAULT_DATABASE
+from pipekit.commands.history import DEFAULT_DATABASE
 
 DEFAULT_API_URL = "https://api.github.com"  # pipekit.history.api's; not imported here to start fast
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipekit.history.store import DEFAULT_DATABASE
+from pipekit.commands.history import DEFAULT_DATABASE
 
 EXPORT_HINT = (
     "export with: gh api --paginate 'repos/OWNER/NAME/actions/runs?per_page=100' > runs.json; "
