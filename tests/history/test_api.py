@@ -95,7 +95,7 @@ def test_a_429_waits_as_long_as_retry_after_says(
     github.fault("retry_after", "/actions/workflows")
     client.page(client.url(f"/repos/{REPO}/actions/workflows"))
     assert pauses == [1.0]
-    assert notices == ["rate limited: waiting 1 s Retry-After"]
+    assert notices == ["rate limited: waiting 1 s as Retry-After asks"]
 
 
 def test_a_401_names_the_tokens_variable_and_never_the_token(github: GitHubStandIn) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,22 @@ def test_a_repeat_fetch_costs_no_quota(github: GitHubStandIn, client: Client, db
     assert github.requests, "the listing is asked for again"
     assert not [r for r in github.requests if r.path.endswith("/jobs")], "unchanged runs need no jobs"
     assert client.counts.not_modified == len(github.requests)  # every answer a 304: no quota
+    assert_holds_exactly(db, github)
+
+
+def test_pages_no_fetch_asks_for_any_more_are_dropped(
+    github: GitHubStandIn, client: Client, db: Store
+) -> None:
+    spread_runs(github, 3, DAY, dt.timedelta(hours=1))
+
+    def stored_windows() -> set[str]:
+        urls = [url for (url,) in db.connection.execute("SELECT url FROM etags")]
+        return {re.sub(r".*created=([^&]+).*", r"\1", url) for url in urls if "created=" in url}
+
+    Fetcher(client, db, REPO).run(DAY - dt.timedelta(days=30), NOW)
+    assert len(stored_windows()) == 9  # what is older than a week, then a window a day
+    Fetcher(client, db, REPO).run(fetch.default_since(db, NOW), NOW)
+    assert len(stored_windows()) == 8
     assert_holds_exactly(db, github)
 
 

@@ -333,13 +333,13 @@ class Client:
         headers = response.headers
         seconds: float
         if headers.get("retry-after", "").strip().isdigit():
-            seconds, why = float(headers["retry-after"]), "Retry-After"
+            seconds, why = float(headers["retry-after"]), "as Retry-After asks"
         elif headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
             seconds = max(1.0, float(headers["x-ratelimit-reset"]) - self.clock())
             why = "until the limit resets (x-ratelimit-reset)"
         else:
             seconds = SECONDARY_LIMIT_WAIT * 2 ** (waits - 1)
-            why = "a secondary rate limit"
+            why = "(a secondary rate limit)"
         self.counts.rate_limit_waits += 1
         whole = int(-(-seconds // 1))  # whole seconds, rounded up
         self.notice(f"rate limited: waiting {whole} s {why}")
