@@ -248,6 +248,19 @@ def test_an_existing_design_needs_force(tmp_path: Path) -> None:
     assert yamlio.load_file(design)["project"]["name"] == "tidy"
 
 
+def test_init_git_ignores_the_history_database_once(tmp_path: Path) -> None:
+    root = uv_project(tmp_path / "tidy", git=False)
+    (root / ".gitignore").write_text(".venv/\n__pycache__/", encoding="utf-8")  # no final line break
+    done = pipekit("init", "--repo", str(root))
+    assert done.returncode == 0, done.stderr
+    assert f"added .pipekit/ to {root / '.gitignore'}" in done.stdout
+    expected = ".venv/\n__pycache__/\n\n# pipekit's local data (the run-history database)\n.pipekit/\n"
+    assert (root / ".gitignore").read_text(encoding="utf-8") == expected
+    again = pipekit("init", "--repo", str(root), "--force")
+    assert again.returncode == 0 and ".gitignore" not in again.stdout
+    assert (root / ".gitignore").read_text(encoding="utf-8") == expected
+
+
 def test_another_design_file(tmp_path: Path) -> None:
     root = uv_project(tmp_path / "tidy", git=False)
     target = tmp_path / "designs" / "tidy.yaml"

@@ -18,6 +18,7 @@ NAMES: tuple[str, ...] = (
     "notebooks",
     "lab",
     "dashboard",
+    "history",
     "schema",
 )
 

@@ -2,8 +2,9 @@
 
 Every value read from a file carries a comment naming its source; what no file says (plan, visibility,
 owner type) comes from the flags and is marked assumed. The design is validated like any other before it
-is written, atomically; an existing design is replaced only with --force. Prints what was read and from
-where, what to fix before the first push, and the existing workflows next to the new design.
+is written, atomically; an existing design is replaced only with --force. `.pipekit/` (the run-history
+database) is added to the repository's .gitignore. Prints what was read and from where, what to fix
+before the first push, and the existing workflows next to the new design.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from pipekit.facts.runners import load_catalog
     from pipekit.repo import summary
     from pipekit.repo.design_file import design_text
+    from pipekit.repo.gitignore import ensure_ignored
     from pipekit.repo.proposal import Assumptions, propose
     from pipekit.write import replace_file
 
@@ -91,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
             f"{target}: cannot write the design ({error.strerror}); nothing was written"
         ) from None
     print(f"wrote {target}: the design of {design.project.name}, read from {root}")
+    for entry in ensure_ignored(root):
+        print(f"added {entry} to {root / '.gitignore'}: `pipekit history` keeps its database there")
     print("\n".join(summary.inferred(proposal)))
     notes = summary.before_first_push(proposal, findings)
     if notes:
