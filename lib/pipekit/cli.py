@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for module in commands.modules():
         module.add_parser(subparsers)
+    # `pipekit history report|calibrate`, until the history group's own module registers them
+    from pipekit.commands.history_report import add_history_group
+
+    add_history_group(subparsers)
     return parser
 
 
