@@ -3,6 +3,7 @@ writes, valid against GitHub's schemas (and the SARIF files against SARIF 2.1.0)
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 from collections import Counter
@@ -13,7 +14,7 @@ from typing import Any
 
 import jsonschema
 
-from pipekit.history import recorded, store
+from pipekit.history import reading, recorded, store
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "tests" / "data" / "history"
@@ -89,3 +90,12 @@ def test_a_recorded_history_loads_into_a_database(tmp_path: Path) -> None:
         assert len(db.workflows()) == 5
         coverage = list(db.artifact_files("coverage"))
         assert coverage and coverage[0][1].path == "htmlcov/index.html"
+
+
+def test_jobs_without_steps_are_the_stores_jobs_without_steps() -> None:
+    with store.open_store(":memory:") as db:
+        recorded.load_recorded(db, history())
+        runs = db.runs(since="2026-10-19")
+        expected = [dataclasses.replace(job, steps=()) for job in db.jobs(since="2026-10-19")]
+        assert reading.jobs_of(db, runs) == expected
+        assert expected and any(job.steps for job in db.jobs(since="2026-10-19"))

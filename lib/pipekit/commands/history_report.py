@@ -61,6 +61,7 @@ def read_history(args: argparse.Namespace) -> tuple[list[Run], list[Job]]:
     from pathlib import Path
 
     from pipekit.errors import InputFileError
+    from pipekit.history.reading import jobs_of
     from pipekit.history.store import open_store
 
     database = Path(args.db)
@@ -69,7 +70,8 @@ def read_history(args: argparse.Namespace) -> tuple[list[Run], list[Job]]:
             f"{database}: no history database here; run `pipekit history fetch` first, or pass --db FILE"
         )
     with open_store(database) as store:
-        return store.runs(since=args.since), store.jobs(since=args.since)
+        runs = store.runs(since=args.since)
+        return runs, jobs_of(store, runs)  # neither command looks at steps
 
 
 def run_report(args: argparse.Namespace) -> int:

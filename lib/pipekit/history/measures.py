@@ -4,6 +4,7 @@ report and the calibration share. The definitions are stated once here and print
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections.abc import Mapping, Sequence
 
@@ -68,7 +69,12 @@ def queue_minutes(job: Job) -> float | None:
 
 def week_of(text: str) -> str:
     """The Monday (UTC) of the ISO week a stored timestamp falls in, as ``2026-11-02``."""
-    day = moment(text).date()
+    return _monday(text[:10])  # stored timestamps are UTC and begin with their date
+
+
+@functools.cache
+def _monday(date: str) -> str:
+    day = dt.date.fromisoformat(date)
     return (day - dt.timedelta(days=day.weekday())).isoformat()
 
 

@@ -10,6 +10,7 @@ are an account's monthly pool, which a repository's history cannot apportion.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,26 +44,28 @@ class PricedJob:
 
 
 def price_jobs(design: Design, jobs: Sequence[PricedJob]) -> list[JobPrice]:
-    """The price of each job, in order, at `design`'s prices and visibility."""
+    """The price of each job, in order, at `design`'s prices and visibility.
+
+    A job's price depends only on its runner and its whole minutes, so each distinct pair is priced once
+    (a long history has thousands of jobs and a few hundred such pairs)."""
     catalog = load_catalog()
     custom: dict[str, CustomRunner] = dict(design.runners)
     labels = {job.labels: runner_label(job, catalog.labels, custom) for job in jobs}
-    runs = [
-        JobRun(workflow=job.workflow, job=job.name, runner=labels[job.labels], minutes=job.minutes)
-        for job in jobs
-    ]
+    keys = [(labels[job.labels], math.ceil(job.minutes)) for job in jobs]
+    distinct = list(dict.fromkeys(keys))
     cost = billing.cost_run(
-        runs,
+        [JobRun(workflow="", job=label, runner=label, minutes=minutes) for label, minutes in distinct],
         catalog=catalog,
         plan=catalog.plan(design.billing.plan),
         visibility=design.billing.visibility,
         custom_runners=custom,
         prices_on=dt.date.fromisoformat(design.billing.prices_on),
     )
-    return [
-        JobPrice(rounded_minutes=job.rounded_minutes, billable_minutes=job.billable_minutes, usd=job.usd)
-        for job in cost.jobs
-    ]
+    prices = {
+        key: JobPrice(rounded_minutes=job.rounded_minutes, billable_minutes=job.billable_minutes, usd=job.usd)
+        for key, job in zip(distinct, cost.jobs, strict=True)
+    }
+    return [prices[key] for key in keys]
 
 
 def runner_label(job: PricedJob, known: Mapping[str, object], custom: dict[str, CustomRunner]) -> str:
