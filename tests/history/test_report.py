@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -194,3 +195,11 @@ def test_the_text_report_lists_every_job_under_its_workflow() -> None:
     linux = next(line for line in lines if line.strip().startswith(LINUX))
     assert linux.split()[-9:] == ["3", "6.5", "10.0", "0.8", "50.0%", "33.3%", "7", "26", "$0.16"]
     assert "no runs" in report.format_text(report.build_report(reference(), [], []))
+
+
+def test_the_readme_documents_every_json_field() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    monitoring = readme.split("\n## Monitoring\n")[1].split("\n## ")[0]
+    data = report.to_json(report.build_report(reference(), RUNS, JOBS))
+    for field in [*data, *data["jobs"][0], *data["weeks"][0]]:
+        assert f'"{field}"' in monitoring, field
