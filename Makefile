@@ -59,6 +59,7 @@ bench: $(STAMP) tools
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/bench_notebooks.py
 	$(PY) benchmarks/bench_history.py
+	$(PY) benchmarks/bench_history_report.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -16,12 +16,15 @@ DEFAULT_DATABASE = ".pipekit/history.sqlite"
 ACTIONS: tuple[str, ...] = (
     "pipekit.commands.history_fetch",
     "pipekit.commands.history_import",
+    "pipekit.commands.history_report",
+    "pipekit.commands.history_calibrate",
 )
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "history", help="the repository's GitHub Actions run history: fetch or import it into a database"
+        "history",
+        help="the GitHub Actions run history: fetch or import it, report it, calibrate the design",
     )
     actions = parser.add_subparsers(dest="history_command", metavar="ACTION", parser_class=type(parser))
     actions.required = True

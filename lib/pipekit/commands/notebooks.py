@@ -176,7 +176,7 @@ def run_notebooks(args: argparse.Namespace) -> int:
         runs = notebooks.regeneration_runs(found, design=design, out=out, reports=Path(args.reports))
         failures = notebooks.run_notebooks(runs, workers=args.workers, progress=progress)
         into = repo if repo is not None else out
-        done = f"ran {len(found)} notebook(s) into {into}; reports in {args.reports}"
+        done = f"ran {len(runs)} notebook(s) into {into}; reports in {args.reports}"
     for failure in failures:
         print(f"pipekit notebooks: {failure}", file=sys.stderr)
     if failures:

@@ -23,6 +23,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 START_TIMEOUT = 60  # seconds for a kernel to start
 CELL_TIMEOUT = 300  # seconds for one cell; the slowest (charts) takes about one
+# The monitoring notebook reads the run history and writes no files: regeneration leaves it out, and
+# `--in-place` re-executes it with its own parameters like every other notebook.
+MONITORING = "monitoring.ipynb"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -56,11 +59,13 @@ def find_notebooks(folder: Path) -> list[Path]:
 def regeneration_runs(
     notebooks: Iterable[Path], *, design: Path, out: Path, reports: Path
 ) -> list[NotebookRun]:
-    """Runs that write each notebook's files from `design` into `out`, keeping reports in `reports`."""
+    """Runs that write each notebook's files from `design` into `out`, keeping reports in `reports` (the
+    monitoring notebook writes none: it is left out)."""
     parameters = {"design": str(design.resolve()), "out": str(out.resolve()), "write": True}
     return [
         NotebookRun(notebook=path.resolve(), report=(reports / path.name).resolve(), parameters=parameters)
         for path in notebooks
+        if path.name != MONITORING
     ]
 
 
