@@ -506,3 +506,18 @@ def test_a_failure_writes_the_notification_and_a_clean_run_does_not(
         == 0
     )
     assert not notification.exists()
+
+
+def test_the_verdict_counts_the_legs() -> None:
+    def row(outcome: str) -> run_report.Row:
+        leg = run_report.Row({"job": "test", "name": "Test (x)", "estimate_minutes": 1, "results": "r"})
+        leg.outcome = outcome
+        return leg
+
+    def verdict(*outcomes: str) -> str:
+        return run_report.summary([row(outcome) for outcome in outcomes], {}, "", []).splitlines()[2]
+
+    assert verdict("success").startswith("**The test leg passed.**")
+    assert verdict("success", "success").startswith("**All 2 test legs passed.**")
+    assert verdict("failure").startswith("**1 of 1 test leg failed.**")
+    assert verdict("success", "cancelled").startswith("**1 of 2 test legs passed.**")

@@ -314,12 +314,13 @@ def summary(rows: list[Row], results: dict[str, str], why_no_times: str, problem
     failing = sum(len(row.tests.failing) for row in failed if row.tests)
     lines = ["## Test report", ""]
     passed = [row for row in legs if row.outcome == "success" and not row.failed]
+    of_legs = f"of {len(legs)} test leg" + ("" if len(legs) == 1 else "s")
     if failed:
-        verdict = f"{len(failed)} of {len(legs)} test legs failed"
+        verdict = f"{len(failed)} {of_legs} failed"
     elif len(passed) == len(legs):
-        verdict = f"All {len(legs)} test legs passed"
+        verdict = "The test leg passed" if len(legs) == 1 else f"All {len(legs)} test legs passed"
     else:  # the others were cancelled or left no results: the table says which
-        verdict = f"{len(passed)} of {len(legs)} test legs passed"
+        verdict = f"{len(passed)} {of_legs} passed"
     if failing:
         verdict += f", {failing} failing test" + ("" if failing == 1 else "s")
     jobs = ", ".join(f"{job} {result}" for job, result in results.items())
