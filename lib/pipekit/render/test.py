@@ -91,7 +91,8 @@ def _mode_install_step(design: Design) -> Step:
     )
 
 
-def run_report(design: Design) -> str:
+def report_script() -> str:
+    """The report job's script, on the runner's own Python (the job sets none up)."""
     return scripts.python("run_report.py", scripts.RUNNER_PYTHON)
 
 
@@ -381,9 +382,12 @@ def _keep_results_steps(design: Design) -> list[Step]:
         ),
     )
     upload = common.upload_artifact(
-        design, name, f"{RESULTS_FOLDER}/", retention_days=design.test.report.retention_days
+        design,
+        name,
+        f"{RESULTS_FOLDER}/",
+        retention_days=design.test.report.retention_days,
+        title="Upload the test results",
     )
-    upload["name"] = "Upload the test results"
     return [collect, upload]
 
 
@@ -430,7 +434,7 @@ def _report_job(design: Design, spec: JobSpec) -> Job:
             # merge-multiple: each leg's files are already in a folder of the leg's own
             with_={"pattern": RESULTS_PREFIX + "*", "path": RESULTS_FOLDER, "merge-multiple": True},
         ),
-        step("Write the test report", env=env, run=run_report(design)),
+        step("Write the test report", env=env, run=report_script()),
     ]
     if report.webhook_secret is not None:
         steps.append(_notify_step(design, report.webhook_secret))

@@ -310,7 +310,7 @@ FAILURE = "lint success\ntest failure\npassed failure\n"
 
 
 def test_the_step_embeds_the_script_with_the_renderers_inputs(report_step: Mapping[str, Any]) -> None:
-    assert report_step["run"] == render_test.run_report(reference())
+    assert report_step["run"] == render_test.report_script()
     assert report_step["run"].startswith("python3 - <<'PY'\n")  # the runner's Python: no setup needed
     env = report_step["env"]
     assert env["RESULTS_DIR"] == render_test.RESULTS_FOLDER
