@@ -199,6 +199,14 @@ def api_page(jobs: list[dict[str, Any]], total: int) -> dict[str, Any]:
     return page
 
 
+def test_job_minutes_are_githubs_start_to_completion() -> None:
+    assert run_report.job_minutes(api_job(LEG_A, 4.5)) == pytest.approx(4.5)
+    assert run_report.job_minutes(api_job(LEG_A, None)) is None  # still running: no figure
+    broken = api_job(LEG_A, 4.5)
+    broken["completed_at"] = "yesterday"
+    assert run_report.job_minutes(broken) is None  # never a guess
+
+
 class FakeGitHub:
     """A local server answering the jobs endpoint with `pages`, the way GitHub paginates (Link)."""
 

@@ -34,7 +34,6 @@ import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from typing import Any
 
 JUNIT = "junit.xml"
@@ -43,6 +42,7 @@ STATUS = "status.txt"
 STATUSES = ("success", "failure", "cancelled")  # job.status, as the leg wrote it
 TOP = 20  # failing tests listed per leg
 API_VERSION = "2022-11-28"
+API_TIMEOUT = 30  # seconds a page may take; the job's own timeout is minutes away
 
 
 class Malformed(Exception):
@@ -193,14 +193,18 @@ def parse_time(text: str) -> dt.datetime:
 
 
 def job_minutes(job: dict[str, Any]) -> float | None:
-    """A completed job's minutes from start to completion (GitHub's own timestamps); None before."""
-    if job.get("status") != "completed" or not job.get("started_at") or not job.get("completed_at"):
+    """A completed job's minutes from start to completion (GitHub's own timestamps); None before, or
+    when GitHub's times cannot be read (the API is not the report's input to vouch for)."""
+    if job.get("status") != "completed":
         return None
-    seconds = (parse_time(job["completed_at"]) - parse_time(job["started_at"])).total_seconds()
+    try:
+        seconds = (parse_time(str(job["completed_at"])) - parse_time(str(job["started_at"]))).total_seconds()
+    except (KeyError, ValueError):
+        return None
     return max(seconds, 0.0) / 60
 
 
-def fetch_jobs(env: dict[str, str], opener: Callable[[urllib.request.Request], Any]) -> list[dict[str, Any]]:
+def fetch_jobs(env: dict[str, str]) -> list[dict[str, Any]]:
     """Every job of this run attempt, page by page (``per_page=100``, then Link rel="next")."""
     url: str | None = (
         f"{env['GITHUB_API_URL']}/repos/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
@@ -217,7 +221,7 @@ def fetch_jobs(env: dict[str, str], opener: Callable[[urllib.request.Request], A
                 "User-Agent": "pipekit-test-report",
             },
         )
-        with opener(request) as response:
+        with urllib.request.urlopen(request, timeout=API_TIMEOUT) as response:
             page = json.loads(response.read().decode("utf-8"))
             url = next_page(response.headers.get("Link"))
         if not isinstance(page, dict) or not isinstance(page.get("jobs"), list):
@@ -226,14 +230,12 @@ def fetch_jobs(env: dict[str, str], opener: Callable[[urllib.request.Request], A
     return jobs
 
 
-def api_jobs(
-    env: dict[str, str], opener: Callable[[urllib.request.Request], Any]
-) -> tuple[dict[str, dict[str, Any]], str]:
+def api_jobs(env: dict[str, str]) -> tuple[dict[str, dict[str, Any]], str]:
     """This attempt's jobs by name, or {} and why GitHub's API gave none."""
     if not env.get("GITHUB_TOKEN"):
         return {}, "GITHUB_TOKEN is empty, so GitHub's API was not asked (a rehearsal has no API)"
     try:
-        return {str(job.get("name")): job for job in fetch_jobs(env, opener)}, ""
+        return {str(job.get("name")): job for job in fetch_jobs(env)}, ""
     except urllib.error.HTTPError as error:
         return {}, f"GitHub's API answered {error.code} {error.reason}"
     except (OSError, ValueError, KeyError) as error:
@@ -283,10 +285,7 @@ def build_rows(
                 status = None
             # A leg that never reached its upload left no status: GitHub's conclusion, when known.
             row.outcome = status or str(found.get("conclusion") or "no results")
-        try:
-            row.minutes = job_minutes(found) if found else None
-        except ValueError as error:
-            problems.append(f"GitHub's API gave {row.name} {error}")
+        row.minutes = job_minutes(found) if found else None
         rows.append(row)
     return rows, problems
 
@@ -392,7 +391,7 @@ def notification(rows: list[Row], results: dict[str, str], env: dict[str, str]) 
     return {"text": text}
 
 
-def main(opener: Callable[[urllib.request.Request], Any] = urllib.request.urlopen) -> int:
+def main() -> int:
     env = dict(os.environ)
     try:
         jobs = read_jobs(env["JOBS"])
@@ -400,7 +399,7 @@ def main(opener: Callable[[urllib.request.Request], Any] = urllib.request.urlope
         print(f"::error title=Test report::cannot read {command_text(str(error))}")
         return 1
     results = read_results(env.get("RESULTS", ""))
-    api, why_no_times = api_jobs(env, opener)
+    api, why_no_times = api_jobs(env)
     rows, problems = build_rows(jobs, results, env["RESULTS_DIR"], api)
     with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
         out.write(summary(rows, results, why_no_times, problems))
