@@ -37,7 +37,7 @@ FILES: tuple[GeneratedFile, ...] = (
         renderer="test",
         notebook="test-matrix",
         workflow="test",
-        jobs=("lint", "test", "benchmark", "design", "passed"),
+        jobs=("lint", "test", "benchmark", "design", "passed", "report"),
     ),
     GeneratedFile(name="build.yaml", renderer="build", notebook="build", workflow="build", jobs=("image",)),
     GeneratedFile(

@@ -55,6 +55,21 @@ VIOLATIONS: dict[str, tuple[dict[str, Any], str, str]] = {
         "test.coverage.report_leg",
         "no leg of the test matrix has these values",
     ),
+    "matrix_legs_differ_in_their_axes": (
+        {
+            "test": {
+                "matrix": {
+                    "exclude": [{"python-version": "3.12", "os": "ubuntu-latest", "mode": "basic"}],
+                    "include": [
+                        {"python-version": "3.12", "os": "ubuntu-latest", "mode": "basic", "shard": 1},
+                        {"python-version": "3.12", "os": "ubuntu-latest", "mode": "basic", "shard": 2},
+                    ],
+                }
+            }
+        },
+        "test.matrix.include",
+        "two legs have python-version 3.12, os ubuntu-latest and mode basic",
+    ),
     "custom_runners_are_consistent": (
         {"runners": {"big": {"kind": "larger", "os": "windows", "price_class": "linux-x64-8core"}}},
         "runners.big.price_class",
@@ -99,6 +114,16 @@ VIOLATIONS: dict[str, tuple[dict[str, Any], str, str]] = {
         {"deploy": {"preview": {"secrets": ["KUBE_CONFIG"]}, "commands": {"teardown": "./teardown.sh"}}},
         "deploy.preview.secrets[0]",
         "KUBE_CONFIG is also a staging or production secret",
+    ),
+    "webhook_secret_is_a_secret_name": (
+        {"test": {"report": {"webhook_secret": "GITHUB_WEBHOOK"}}},
+        "test.report.webhook_secret",
+        "GitHub refuses names that start with GITHUB_",
+    ),
+    "webhook_needs_the_report": (
+        {"test": {"report": {"enabled": False, "webhook_secret": "TEAM_WEBHOOK"}}},
+        "test.report.webhook_secret",
+        "the report job sends the notification, and test.report.enabled is false",
     ),
     "environments_are_available": (
         {"billing": {"plan": "free"}},
@@ -281,3 +306,15 @@ def test_the_design_check_needs_a_requirement_that_is_no_option(
 ) -> None:
     with pytest.raises(DesignError, match=re.escape(path) + ".*" + re.escape(words)):
         design_from_data({"version": 1, "test": {"design_check": check}})
+
+
+def test_legs_may_share_their_axes_when_nothing_names_a_leg_by_them() -> None:
+    # without the run's report and the coverage HTML upload, no artifact is named by a leg's axes
+    changes, _, _ = VIOLATIONS["matrix_legs_differ_in_their_axes"]
+    data = reference_data(changes)
+    data["test"]["report"] = {"enabled": False}
+    data["test"]["coverage"]["html_artifact"] = False
+    assert len(design_from_data(data).test.matrix.include) == 2
+    data["test"]["coverage"]["html_artifact"] = True
+    with pytest.raises(DesignError, match=r"two legs have python-version 3\.12"):
+        design_from_data(data)

@@ -74,7 +74,8 @@ def test_removing_an_os_updates_every_figure_at_once(out_dir: Path) -> None:
     data = default_data()
     data["test"]["matrix"]["os"] = ["ubuntu-latest", "windows-latest"]
     jobs, cost = expected(data, "test")
-    assert shown(panel, "job-count") == f"{jobs} job{'s' if jobs != 1 else ''}" == "15 jobs"
+    # 12 legs, lint, benchmark, passed and the report
+    assert shown(panel, "job-count") == f"{jobs} job{'s' if jobs != 1 else ''}" == "16 jobs"
     assert shown(panel, "usd-run") == f"{cost} per run"
     assert all(panel.figure_boxes[key].value != value for key, value in before.items())
     assert "12 matrix legs" in panel.extra_box.value
@@ -141,7 +142,7 @@ def test_include_entries_are_yaml_with_errors_inline(out_dir: Path) -> None:
     assert panel.write_button.disabled
     include.source.value = "- {python-version: '3.13', os: ubuntu-latest, mode: basic}"
     assert include.error.value == "" and panel.error is None
-    assert shown(panel, "job-count") == "22 jobs"
+    assert shown(panel, "job-count") == "23 jobs"
     assert "19 matrix legs" in panel.extra_box.value
 
 

@@ -20,6 +20,7 @@ DESIGNS: dict[str, dict[str, Any]] = {
         "test": {
             "lint": {"ruff_format": False, "ruff_check": False, "mypy": False},
             "benchmark": {"enabled": False},
+            "report": {"enabled": False},
         },
         "build": {"enabled": False},
         "security": {
@@ -77,6 +78,18 @@ def test_the_test_job_legs_carry_github_display_names() -> None:
 def test_everything_off_leaves_only_the_test_matrix() -> None:
     jobs = pipeline_jobs(reference(DESIGNS["everything-off"]))
     assert [(job.workflow, job.id) for job in jobs] == [("test", "test"), ("test", "passed")]
+
+
+def test_the_report_comes_after_every_other_test_job() -> None:
+    """The run's report needs `passed` too, so it can show every job's result; `passed` does not need
+    the report: the required check never waits for it."""
+    jobs = {job.id: job for job in pipeline_jobs(reference({})) if job.workflow == "test"}
+    assert list(jobs) == ["lint", "test", "benchmark", "passed", "report"]
+    assert jobs["report"].needs == ("lint", "test", "benchmark", "passed")
+    assert "report" not in jobs["passed"].needs
+    assert jobs["report"].triggers == jobs["test"].triggers
+    off = reference({"test": {"report": {"enabled": False}}})
+    assert "report" not in {job.id for job in pipeline_jobs(off) if job.workflow == "test"}
 
 
 def test_triggers_follow_the_jobs() -> None:

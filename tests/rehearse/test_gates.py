@@ -23,7 +23,7 @@ from pipekit.facts.python_versions import load_python_releases
 from pipekit.rehearse import report as reports
 from pipekit.rehearse import session
 from pipekit.rehearse.actions import _pythons
-from pipekit.rehearse.report import Report, StepReport
+from pipekit.rehearse.report import JobReport, Report, StepReport
 from pipekit.rehearse.runner import Selection
 
 from ..repo.fixtures import git, write
@@ -226,6 +226,47 @@ def test_fewer_tests_than_min_tests_fail_the_test_gate(clean_uv: Path, tmp_path:
     assert "4 tests ran" in step.reason and "5" in step.reason, step.reason
     passed = failures(report)["passed"][0]
     assert "test (3.11, ubuntu-latest, default) failure" in passed.reason or "failure" in passed.reason
+
+
+def report_of(report: Report) -> JobReport:
+    """test.yaml's report job, which must pass whatever the tests did: it reports, `passed` decides."""
+    (job,) = [job for job in report.jobs if job.workflow == "test.yaml" and job.job == "report"]
+    assert job.outcome == "success", reports.to_text(report)
+    return job
+
+
+# The report has no GitHub API in a rehearsal: it says so instead of showing minutes.
+NO_DURATIONS = "Durations are not available: GITHUB_TOKEN is empty, so GitHub's API was not asked"
+PIP_LEG = "Test (3.12, ubuntu-latest, default)"  # the pip fixture's one leg, as GitHub names it
+
+
+def test_the_run_report_names_a_planted_failing_test_under_its_leg(clean_pip: Path, tmp_path: Path) -> None:
+    root = copy_of(clean_pip, tmp_path)
+    planted = "def test_planted_failure() -> None:\n    assert sum([2, 2]) == 5\n"
+    commit(root, {"tests/test_planted.py": planted})
+    report = rehearse(root, workflows=frozenset({"test.yaml"}), jobs=frozenset({"report"}))
+    fails_only(report, "test (3.12, ubuntu-latest, default)", "Run tests", aggregator="passed")
+    summary = report_of(report).summary
+    assert "**1 of 1 test leg failed, 1 failing test.**" in summary, summary
+    failed_legs = summary.split("### Failed legs")[1].split("### Jobs")[0]
+    assert f"**{PIP_LEG}** (failure): 1 failing test: tests.test_planted::test_planted_failure" in failed_legs
+    assert "| tests.test_planted::test_planted_failure | failure | assert 4 == 5 |" in failed_legs
+    assert f"| {PIP_LEG} | failure | 4 | 1 | 0 |" in summary  # the fixture's three tests and the planted one
+    assert NO_DURATIONS in summary
+
+
+def test_the_run_report_of_a_clean_run_has_no_failures_and_the_coverage(
+    clean_pip: Path, tmp_path: Path
+) -> None:
+    root = copy_of(clean_pip, tmp_path)
+    report = rehearse(root, workflows=frozenset({"test.yaml"}), jobs=frozenset({"report"}))
+    assert failures(report) == {}, reports.to_text(report)
+    summary = report_of(report).summary
+    assert "**The test leg passed.**" in summary and "### Failed legs" not in summary, summary
+    # quickcalc's tests run every line of its source
+    assert f"**Coverage:** 100.0% of lines ({PIP_LEG}, the coverage leg)." in summary
+    assert f"| {PIP_LEG} | success | 3 | 0 | 0 | 100.0% |" in summary
+    assert NO_DURATIONS in summary
 
 
 def test_a_gpl_dependency_fails_the_license_check(clean_pip: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,17 +16,22 @@ import pytest
 
 from pipekit import yamlio
 from pipekit.check import run_all
+from pipekit.check.permissions import needs_of as permission_needs
 from pipekit.design import Design, design_from_data
 from pipekit.facts import actions, tools
 from pipekit.github.expression_evaluation import evaluate
 from pipekit.github.expression_syntax import parse
+from pipekit.github.matrix import expand_matrix_legs
 from pipekit.pipeline import graph
+from pipekit.pipeline.instances import job_runs
+from pipekit.rehearse.actions._glob import minimatch
 from pipekit.render import blocks
 from pipekit.render import test as render_test
+from pipekit.render.scripts import run_report
 
 from ..designs import reference
 from . import golden_files
-from .scripts.support import recorded_calls
+from .scripts.support import recorded_calls, stub_command
 from .support import Rendered
 
 NEUTRAL = "neutral"  # the model's own defaults: what an empty design file renders
@@ -73,6 +79,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
             },
             "design_check": {"enabled": True, "requirement": "pipekit==0.1.0", "design": "pipeline.yaml"},
         },
+    },
+    # the run's report with its results kept 3 days and a failure notification, on a `trunk` default branch
+    "report-and-notify": {
+        "project": {"default_branch": "trunk"},
+        "test": {"report": {"retention_days": 3, "webhook_secret": "TEAM_WEBHOOK"}},
     },
     "include-exclude": {
         "test": {
@@ -168,7 +179,7 @@ def test_reference_matrix_is_18_jobs_without_fail_fast(rendered: Rendered) -> No
 
 def test_the_neutral_defaults_ask_nothing_of_the_repository(rendered: Rendered) -> None:
     jobs = jobs_of(rendered, NEUTRAL)
-    assert list(jobs) == ["lint", "test", "passed"]  # no benchmark unless the design has benchmarks
+    assert list(jobs) == ["lint", "test", "passed", "report"]  # no benchmark unless the design has benchmarks
     test = jobs["test"]
     assert test["strategy"]["matrix"]["mode"] == ["default"]
     assert "env" not in test  # test.mode_variable is null
@@ -199,8 +210,8 @@ def test_poetry_comes_from_pipx_before_setup_python_caches_it(rendered: Rendered
     the virtualenvs (src/cache-distributions/poetry-cache.ts). pipx is on every hosted runner, so the
     Windows legs get Poetry the same way; snok/install-poetry is not used."""
     for job in jobs_of(rendered, "default").values():
-        if job["name"] == "All test jobs passed":
-            continue
+        if job["name"] in (render_test.JOB_NAMES["passed"], render_test.JOB_NAMES["report"]):
+            continue  # they install nothing
         names = [step["name"] for step in job["steps"]]
         assert names.index("Install Poetry") + 1 == names.index("Set up Python")
         assert steps_of(job)["Install Poetry"]["run"] == f"pipx install {tools.requirement('poetry')}\n"
@@ -412,16 +423,27 @@ def test_caching_coverage_and_the_gate(rendered: Rendered) -> None:
 
 def test_every_artifact_is_kept_for_the_designs_retention_days(rendered: Rendered) -> None:
     """actions/upload-artifact's `retention-days` (action.yml): without it the repository's default (90
-    days unless changed) applies."""
+    days unless changed) applies. The legs' results are read in the same run: test.report keeps them
+    for its own, short, time."""
     assert "retention-days" in actions.load_metadata("actions/upload-artifact").declared
-    uploads = 0
+    uploads = results = 0
     for name in VARIANTS:
         days = design(name).project.artifact_retention_days
         for job in jobs_of(rendered, name).values():
             for upload in uses_of(job, "actions/upload-artifact"):
-                assert upload["with"]["retention-days"] == days
+                if upload["with"]["name"].startswith(render_test.RESULTS_PREFIX):
+                    assert upload["with"]["retention-days"] == design(name).test.report.retention_days
+                    results += 1
+                else:
+                    assert upload["with"]["retention-days"] == days
                 uploads += 1
-    assert uploads >= 5
+    assert uploads >= 5 and results == len(VARIANTS)
+    assert (
+        steps_of(jobs_of(rendered, "report-and-notify")["test"])["Upload the test results"]["with"][
+            "retention-days"
+        ]
+        == 3
+    )
 
 
 # --- benchmarks -----------------------------------------------------------------------------------------
@@ -637,6 +659,9 @@ def test_options_change_the_output() -> None:
         {"project": {"source_dirs": ["src"]}},
         {"project": {"artifact_retention_days": 30}},
         {"project": {"paths_ignore": ["docs/**"]}},
+        {"test": {"report": {"retention_days": 7}}},
+        {"test": {"report": {"webhook_secret": "TEAM_WEBHOOK"}}},
+        {"test": {"report": {"enabled": False}}},
     ):
         assert _render(reference(data)) != base, data
 
@@ -675,3 +700,237 @@ def test_the_design_check_without_notebooks_installs_pipekit_alone() -> None:
     assert steps["Install pipekit"]["run"] == 'python -m pip install "$PIPEKIT"\n'
     assert "Design notebooks run (nbval)" not in steps
     assert steps["Workflows match the design (pipekit check)"]["run"].endswith("--design pipeline.yaml\n")
+
+
+# --- the run's report -----------------------------------------------------------------------------------
+
+REPORTING = [name for name in VARIANTS if design(name).test.report.enabled]
+
+
+def substituted(template: str, contexts: Mapping[str, Any]) -> str:
+    """A value with ``${{ }}`` expressions, as GitHub's runner fills it in from `contexts`."""
+    return re.sub(
+        r"\$\{\{(.*?)\}\}",
+        lambda found: str(evaluate(parse(found.group(1).strip(), list(contexts)), contexts)),
+        template,
+    )
+
+
+def leg_matrices(rendered: Rendered, name: str) -> list[dict[str, Any]]:
+    """Each test leg's matrix values, from the rendered strategy.matrix by GitHub's rules."""
+    strategy = jobs_of(rendered, name)["test"]["strategy"]["matrix"]
+    return [dict(leg.matrix) for leg in expand_matrix_legs(strategy, job="test")]
+
+
+@pytest.mark.parametrize("name", REPORTING)
+def test_every_leg_uploads_its_results_under_a_name_of_its_own(rendered: Rendered, name: str) -> None:
+    """upload-artifact answers a second upload under the same name in a run with 409 Conflict (the
+    artifact service; the rehearsal's stand-in keeps that refusal), so every leg needs its own name."""
+    steps = steps_of(jobs_of(rendered, name)["test"])
+    collect, upload = steps["Collect the test results"], steps["Upload the test results"]
+    names = list(steps)
+    assert (
+        names.index("Run tests")
+        < names.index("Collect the test results")
+        < names.index("Upload the test results")
+    )
+    # failed legs keep their results too
+    assert collect["if"] == "always()" and upload["if"] == "always()"
+    assert collect["env"]["JOB_STATUS"] == "${{ job.status }}"
+    assert upload["with"]["path"] == "test-results/"
+    legs = leg_matrices(rendered, name)
+    uploaded = [substituted(upload["with"]["name"], {"matrix": leg}) for leg in legs]
+    assert len(set(uploaded)) == len(legs) > 0
+    # the folder inside the artifact is the artifact's name: merge-multiple keeps the legs apart
+    assert [substituted(collect["env"]["RESULTS"], {"matrix": leg}) for leg in legs] == uploaded
+    # the report downloads exactly these artifacts, and reads each under the leg it belongs to
+    report = jobs_of(rendered, name)["report"]
+    download = steps_of(report)["Download the test results"]["with"]
+    assert download["merge-multiple"] is True and download["path"] == "test-results"
+    every_artifact = [
+        str(step["with"]["name"])
+        for job in jobs_of(rendered, name).values()
+        for step in uses_of(job, "actions/upload-artifact")
+    ]
+    matched = [artifact for artifact in every_artifact if minimatch(download["pattern"], artifact)]
+    assert matched == [upload["with"]["name"]]  # only the legs' results, not coverage-html or benchmarks
+    assert all(minimatch(download["pattern"], artifact) for artifact in uploaded)
+    jobs = run_report.read_jobs(steps_of(report)["Write the test report"]["env"]["JOBS"])
+    assert [job["results"] for job in jobs if job["job"] == "test"] == uploaded
+
+
+def test_the_collect_step_keeps_the_reports_and_the_status(tmp_path: Path, rendered: Rendered) -> None:
+    collect = steps_of(jobs_of(rendered, "default")["test"])["Collect the test results"]
+    (tmp_path / "junit.xml").write_text("<testsuites/>", encoding="utf-8")  # pytest stopped before coverage
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", collect["run"]],
+        cwd=tmp_path,
+        env={**os.environ, "RESULTS": "test-results-3.12-ubuntu-latest-basic", "JOB_STATUS": "failure"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "test-results" / "test-results-3.12-ubuntu-latest-basic"
+    assert sorted(path.name for path in folder.iterdir()) == ["junit.xml", "status.txt"]
+    assert (folder / "status.txt").read_text(encoding="utf-8") == "failure\n"
+    # coverage.xml is collected only where the design measures coverage
+    assert "coverage.xml" in collect["run"]
+    off = steps_of(jobs_of(rendered, "include-exclude")["test"])["Collect the test results"]
+    assert "coverage.xml" not in off["run"]
+
+
+@pytest.mark.parametrize("name", REPORTING)
+def test_the_report_needs_every_other_job_and_runs_always(rendered: Rendered, name: str) -> None:
+    """A job whose needs failed is skipped unless its `if` has a status function; `always()` runs it
+    after failures and cancellations too (GitHub docs, "Using conditions to control job execution")."""
+    jobs = jobs_of(rendered, name)
+    report = jobs["report"]
+    assert report["needs"] == [job_id for job_id in jobs if job_id != "report"]
+    assert report["if"] == "always()"
+    assert "report" not in jobs["passed"]["needs"]  # the required check never waits for the report
+    results = steps_of(report)["Write the test report"]["env"]["RESULTS"]
+    assert results.splitlines() == [f"{need} ${{{{ needs.{need}.result }}}}" for need in report["needs"]]
+
+
+@pytest.mark.parametrize("name", REPORTING)
+def test_the_report_is_granted_exactly_what_it_uses(rendered: Rendered, name: str) -> None:
+    """The report lists the run's jobs through the REST API, which needs "Actions" read (fine-grained
+    permissions of "List jobs for a workflow run attempt"); download-artifact reads the current run's
+    artifacts with the runner's own token and needs no scope (its README); nothing checks out."""
+    report = jobs_of(rendered, name)["report"]
+    assert report["permissions"] == {"actions": "read"}
+    assert not uses_of(report, "actions/checkout")
+    needed = {
+        need.scope: need.level
+        for step in report["steps"]
+        for need in permission_needs(step, report["steps"])
+        if need.required
+    }
+    assert needed == {"actions": "read"}
+    script = steps_of(report)["Write the test report"]
+    assert "/actions/runs/" in script["run"] and script["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+def test_the_reports_jobs_are_named_and_estimated_as_github_and_the_plan_see_them(rendered: Rendered) -> None:
+    """GitHub names a matrix leg of a job with a `name:` by that name and the leg's values in brackets;
+    the plan's estimate of each leg is the report's yardstick."""
+    jobs = jobs_of(rendered, "default")
+    entries = run_report.read_jobs(steps_of(jobs["report"])["Write the test report"]["env"]["JOBS"])
+    matrix = jobs["test"]["strategy"]["matrix"]
+    legs = [
+        f"{jobs['test']['name']} ({', '.join(values)})"
+        for values in itertools.product(matrix["python-version"], matrix["os"], matrix["mode"])
+    ]
+    others = [job["name"] for job_id, job in jobs.items() if job_id not in ("test", "report")]
+    assert sorted(entry["name"] for entry in entries) == sorted(legs + others)
+    planned = [run for run in job_runs(design("default"), "push", workflows=("test",)) if run.job != "report"]
+    assert [(entry["job"], entry["estimate_minutes"]) for entry in entries] == [
+        (run.job, pytest.approx(run.minutes)) for run in planned
+    ]
+    # the coverage figure comes from the leg that uploads the HTML report
+    condition = steps_of(jobs["test"])["Upload coverage-html"]["if"].removeprefix("always() && ")
+    tests = [entry for entry in entries if entry["job"] == "test"]
+    for entry, leg in zip(tests, leg_matrices(rendered, "default"), strict=True):
+        assert entry["coverage_leg"] is evaluate(parse(condition, ["matrix"]), {"matrix": leg})
+    assert sum(entry["coverage_leg"] for entry in tests) == 1
+
+
+NOTIFY = "Notify the webhook of the failure"
+
+
+@pytest.mark.parametrize(
+    ("event", "ref", "results", "sends"),
+    [
+        # results of lint, test, benchmark and passed
+        ("push", "refs/heads/trunk", ["success", "failure", "success", "failure"], True),
+        ("push", "refs/heads/trunk", ["success", "success", "success", "success"], False),
+        ("push", "refs/heads/trunk", ["success", "cancelled", "success", "failure"], True),
+        ("push", "refs/heads/trunk", ["success", "cancelled", "success", "cancelled"], False),
+        ("pull_request", "refs/pull/7/merge", ["failure", "success", "success", "failure"], False),
+        ("workflow_dispatch", "refs/heads/trunk", ["failure", "success", "success", "failure"], False),
+        ("push", "refs/heads/main", ["failure", "success", "success", "failure"], False),  # not the default
+    ],
+)
+def test_the_notification_goes_only_to_failed_pushes_of_the_default_branch(
+    rendered: Rendered, event: str, ref: str, results: list[str], sends: bool
+) -> None:
+    report = jobs_of(rendered, "report-and-notify")["report"]
+    assert report["needs"] == ["lint", "test", "benchmark", "passed"]
+    condition = steps_of(report)[NOTIFY]["if"]
+    assert condition.startswith("always() && ")  # also when the report step itself failed
+    needs = {need: {"result": result} for need, result in zip(report["needs"], results, strict=True)}
+    contexts = {"github": {"event_name": event, "ref": ref}, "needs": needs}
+    assert evaluate(parse(condition.removeprefix("always() && "), list(contexts)), contexts) is sends
+
+
+def test_the_webhook_url_comes_from_the_secret_and_only_with_one(rendered: Rendered) -> None:
+    report = jobs_of(rendered, "report-and-notify")["report"]
+    step = steps_of(report)[NOTIFY]
+    assert step["env"]["WEBHOOK_URL"] == "${{ secrets.TEAM_WEBHOOK }}"
+    assert "${{" not in step["run"] and 'echo "$WEBHOOK_URL' not in step["run"]
+    written = steps_of(report)["Write the test report"]["env"]["NOTIFICATION_FILE"]
+    assert step["env"]["NOTIFICATION_FILE"] == written
+    for name in REPORTING:
+        if design(name).test.report.webhook_secret is None:
+            other = jobs_of(rendered, name)["report"]
+            assert NOTIFY not in steps_of(other)
+            assert "NOTIFICATION_FILE" not in steps_of(other)["Write the test report"]["env"]
+            assert "secrets." not in yamlio.dumps(other)
+
+
+def run_notify(
+    step: Mapping[str, Any], folder: Path, url: str, curl: str
+) -> subprocess.CompletedProcess[str]:
+    """The notify step under bash as GitHub runs it, with a curl that logs its arguments and runs `curl`."""
+    stub_command(folder / "stubs", "curl", f'printf \'%s\\n\' "$@" > "{folder}/curl.args"\n{curl}\n')
+    return subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=folder,
+        env={
+            **os.environ,
+            "PATH": f"{folder / 'stubs'}{os.pathsep}{os.environ['PATH']}",
+            "WEBHOOK_URL": url,
+            "NOTIFICATION_FILE": step["env"]["NOTIFICATION_FILE"],
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_notify_step_posts_the_reports_json_and_never_fails_the_report(
+    tmp_path: Path, rendered: Rendered
+) -> None:
+    step = steps_of(jobs_of(rendered, "report-and-notify")["report"])[NOTIFY]
+    payload = tmp_path / step["env"]["NOTIFICATION_FILE"]
+    payload.write_text('{"text": "Test failed"}', encoding="utf-8")
+    url = "https://hooks.example.com/services/T0/B0/secret"
+    done = run_notify(step, tmp_path, url, "exit 0")
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    args = (tmp_path / "curl.args").read_text(encoding="utf-8").splitlines()
+    assert args[-1] == url
+    assert args[args.index("--data-binary") + 1] == f"@{step['env']['NOTIFICATION_FILE']}"
+    assert "Content-Type: application/json" in args and "--fail" in args
+    # the webhook refused: a warning, the report stays green
+    done = run_notify(step, tmp_path, url, "exit 22")
+    assert done.returncode == 0
+    assert done.stdout == "::warning title=Test report::the webhook did not take the notification\n"
+    # no URL in the secret: nothing is called
+    (tmp_path / "curl.args").unlink()
+    done = run_notify(step, tmp_path, "", "exit 0")
+    assert done.returncode == 0 and not (tmp_path / "curl.args").exists()
+    assert "the secret TEAM_WEBHOOK holds no webhook URL" in done.stdout
+    payload.unlink()
+    done = run_notify(step, tmp_path, url, "exit 0")
+    assert done.returncode == 0 and not (tmp_path / "curl.args").exists()
+    assert "the report wrote no notification" in done.stdout
+
+
+def test_without_the_report_no_leg_keeps_results() -> None:
+    off = yamlio.loads(_render(reference({"test": {"report": {"enabled": False}}})))["jobs"]
+    assert "report" not in off
+    assert "Collect the test results" not in steps_of(off["test"])
+    assert not [
+        step for step in uses_of(off["test"], "actions/upload-artifact") if "test-results" in str(step)
+    ]

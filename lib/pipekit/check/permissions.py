@@ -77,8 +77,9 @@ class Need:
     required: bool = True
 
 
-# A request path of the workflow-runs endpoints, /repos/{owner}/{repo}/actions/runs or
-# .../actions/workflows/{workflow}/runs, in a step's script (deploy.yaml's release gate builds the latter).
+# A request path of the workflow-runs endpoints, /repos/{owner}/{repo}/actions/runs (and what lies under a
+# run, such as its jobs) or .../actions/workflows/{workflow}/runs, in a step's script (deploy.yaml's
+# release gate builds the latter, test.yaml's report lists a run attempt's jobs).
 _READS_RUNS = re.compile(r"/actions/(?:workflows/[^/\s]+/)?runs\b")
 
 
@@ -116,8 +117,9 @@ def needs_of(step: Mapping[str, Any], job_steps: Sequence[Mapping[str, Any]]) ->
             Need("attestations", "write", f"{action} stores the attestation"),
         ]
     if isinstance(run, str) and _READS_RUNS.search(run):
-        # GitHub's REST API "List workflow runs": fine-grained tokens need "Actions" repository read
-        return [Need("actions", "read", "the step lists workflow runs through GitHub's REST API")]
+        # GitHub's REST API "List workflow runs", "List jobs for a workflow run attempt": fine-grained
+        # tokens need "Actions" repository read
+        return [Need("actions", "read", "the step reads workflow runs through GitHub's REST API")]
     if action == "peter-evans/create-or-update-comment" or (isinstance(run, str) and "gh pr comment" in run):
         return [Need("pull-requests", "write", "the step comments on a pull request")]
     if action == "benchmark-action/github-action-benchmark":

@@ -199,6 +199,28 @@ class DesignCheck:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class RunReport:
+    """The run's own health report: each test leg keeps its JUnit and coverage XML for a few days, and a
+    `report` job of test.yaml summarises every run, failed ones too: the failing tests of each leg, each
+    job's duration against its estimate, the coverage figure. It never decides the run: `passed` does."""
+
+    enabled: bool = spec(True, doc="Keep each test leg's results and summarise the run in a report job")
+    retention_days: int = spec(
+        5,
+        minimum=1,
+        maximum=90,
+        doc="Days GitHub keeps each leg's JUnit and coverage XML (the report reads them in the same run)",
+    )
+    webhook_secret: str | None = spec(
+        None,
+        pattern=ENV_NAME,
+        expected="a secret name (letters, digits, '_')",
+        doc="Name of the repository secret holding an incoming-webhook URL: a failed push to the default "
+        'branch posts {"text": ...} there (null: no notification)',
+    )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class TestWorkflow:
     """test.yaml: lint, the test matrix and benchmarks, and one job that passes when they all did (the
     check to require in branch protection). Dependencies are audited once, in security.yaml."""
@@ -229,6 +251,7 @@ class TestWorkflow:
     benchmark: Benchmark = spec(factory=Benchmark)
     lint: Lint = spec(factory=Lint)
     design_check: DesignCheck = spec(factory=DesignCheck)
+    report: RunReport = spec(factory=RunReport)
     timeout_minutes: int = spec(30, minimum=1, maximum=360)
 
 
@@ -511,7 +534,7 @@ class Estimates:
         factory=lambda: MappingProxyType(
             {
                 "test": MappingProxyType(
-                    {"lint": 2.5, "test": 6.0, "benchmark": 5.0, "design": 2.0, "passed": 0.2}
+                    {"lint": 2.5, "test": 6.0, "benchmark": 5.0, "design": 2.0, "passed": 0.2, "report": 0.5}
                 ),
                 "build": MappingProxyType({"image": 11.0}),
                 "security": MappingProxyType(

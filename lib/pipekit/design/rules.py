@@ -159,6 +159,27 @@ def report_leg_runs(design: Design) -> None:
         )
 
 
+@rule
+def matrix_legs_differ_in_their_axes(design: Design) -> None:
+    """Each test leg has a Python version, runner and mode of its own when something names a leg by
+    them: its results artifact (test.report) and the coverage report leg. Include entries can add a leg
+    that repeats another's axes; the second upload under the same name would fail its leg."""
+    coverage = design.test.coverage
+    if not (design.test.report.enabled or (coverage.enabled and coverage.html_artifact)):
+        return
+    seen: dict[tuple[str, ...], dict[str, Any]] = {}
+    for leg in test_legs(design):
+        axes = tuple(str(leg.matrix[axis]) for axis in AXES)
+        if axes in seen:
+            raise DesignError(
+                "test.matrix.include",
+                f"two legs have python-version {axes[0]}, os {axes[1]} and mode {axes[2]} "
+                f"({dict(seen[axes])} and {dict(leg.matrix)}); each leg's results are kept under its "
+                "axes, so give the legs different axes or merge the include entries",
+            )
+        seen[axes] = dict(leg.matrix)
+
+
 # ------------------------------------------------------------------------------------------- runners
 
 
@@ -355,6 +376,32 @@ def preview_secrets_are_their_own(design: Design) -> None:
                 f"deploy.preview.secrets[{index}]",
                 f"{name} is also a staging or production secret; give previews a secret of their own",
             )
+
+
+@rule
+def webhook_secret_is_a_secret_name(design: Design) -> None:
+    """The failure notification's webhook URL comes from a repository secret, and GitHub refuses secret
+    names that start with GITHUB_ (so such a secret could never hold the URL)."""
+    name = design.test.report.webhook_secret
+    if name is not None and name.upper().startswith("GITHUB_"):
+        raise DesignError(
+            "test.report.webhook_secret",
+            f"{name} cannot be a secret's name: GitHub refuses names that start with GITHUB_; name the "
+            "repository secret that holds the webhook URL",
+        )
+
+
+@rule
+def webhook_needs_the_report(design: Design) -> None:
+    """The report job sends the failure notification: a webhook without the report would never be
+    called."""
+    report = design.test.report
+    if report.webhook_secret is not None and not report.enabled:
+        raise DesignError(
+            "test.report.webhook_secret",
+            "the report job sends the notification, and test.report.enabled is false; enable the report "
+            "or set webhook_secret to null",
+        )
 
 
 @rule

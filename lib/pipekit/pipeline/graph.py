@@ -55,11 +55,13 @@ class Leg:
     name: str  # GitHub's display name: ``test (3.12, ubuntu-latest, basic)``
 
 
-def expand_job(job: JobSpec) -> list[Leg]:
-    """The instances GitHub starts for `job`, in GitHub's order, with GitHub's display names."""
+def expand_job(job: JobSpec, name: str | None = None) -> list[Leg]:
+    """The instances GitHub starts for `job`, in GitHub's order, with GitHub's display names: from the
+    job's `name:` when given, else from its id."""
     legs = expand_matrix_legs(job.matrix, job=job.id) if job.matrix else [MatrixLeg({}, ())]
     return [
-        Leg(matrix=leg.matrix, runner=_runner(job, leg.matrix), name=leg.display_name(job.id)) for leg in legs
+        Leg(matrix=leg.matrix, runner=_runner(job, leg.matrix), name=leg.display_name(name or job.id))
+        for leg in legs
     ]
 
 
@@ -110,6 +112,13 @@ def pipeline_jobs(design: Design) -> list[JobSpec]:
     # One job to require in branch protection: it passes only when every other test.yaml job did.
     others = tuple(job.id for job in jobs if job.workflow == "test")
     jobs.append(JobSpec(workflow="test", id="passed", runner=default, triggers=ON_CHANGE, needs=others))
+    if test.report.enabled:
+        # The run's report comes last, after `passed` too, so it can show every job's result and time.
+        jobs.append(
+            JobSpec(
+                workflow="test", id="report", runner=default, triggers=ON_CHANGE, needs=(*others, "passed")
+            )
+        )
 
     if design.build.enabled:
         jobs.append(JobSpec(workflow="build", id="image", runner=design.build.runner, triggers=ON_CHANGE))

@@ -233,14 +233,22 @@ def workflow(
 
 
 def upload_artifact(
-    design: Design, name: str, path: str, *, if_: str | None = "always()", overwrite: bool = False
+    design: Design,
+    name: str,
+    path: str,
+    *,
+    if_: str | None = "always()",
+    overwrite: bool = False,
+    retention_days: int | None = None,
+    title: str | None = None,
 ) -> Step:
-    """actions/upload-artifact, kept `project.artifact_retention_days` days; a missing file warns."""
+    """actions/upload-artifact, kept `retention_days` days (default: `project.artifact_retention_days`);
+    a missing file warns. The step is titled `title`, else "Upload <name>"."""
     with_: dict[str, Any] = {"name": name, "path": path, "if-no-files-found": "warn"}
     if overwrite:
         with_["overwrite"] = True
-    with_["retention-days"] = design.project.artifact_retention_days
-    return step(f"Upload {name}", uses_action="actions/upload-artifact", if_=if_, with_=with_)
+    with_["retention-days"] = retention_days or design.project.artifact_retention_days
+    return step(title or f"Upload {name}", uses_action="actions/upload-artifact", if_=if_, with_=with_)
 
 
 # A pull request whose GITHUB_TOKEN can write. GitHub gives a pull request from a fork a read-only token

@@ -1,13 +1,17 @@
-"""test.yaml: lint, the test matrix with coverage and a test-count gate, benchmarks, and `passed`, the one
-job to require in branch protection. Dependencies are audited once, in security.yaml."""
+"""test.yaml: lint, the test matrix with coverage and a test-count gate, benchmarks, `passed`, the one
+job to require in branch protection, and the run's report. Dependencies are audited once, in
+security.yaml."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from typing import Any
 
-from pipekit.design.model import Design, Mode
+from pipekit.cost.estimates import estimate_minutes
+from pipekit.design.model import AXES, Design, Mode
 from pipekit.facts import tools
+from pipekit.facts.runners import load_catalog
 from pipekit.pipeline import graph
 from pipekit.pipeline.graph import JobSpec
 from pipekit.render import blocks as common
@@ -17,6 +21,20 @@ from pipekit.render.blocks import READ_CONTENTS, WRITABLE_PULL_REQUEST, Job, Ste
 BENCHMARK_NAME = "Benchmark"  # the action's `name`: its data file keeps each name's results apart
 BENCHMARK_DATA = "benchmark-data/benchmark.json"
 BENCHMARK_COMMENT = "benchmark-comment.md"
+# Each job's `name:`: GitHub shows it, and the report finds a job's times under it in GitHub's API.
+JOB_NAMES = {
+    "lint": "Lint and type-check",
+    "test": "Test",
+    "benchmark": "Benchmark",
+    "design": "Design matches the workflows",
+    "passed": "All test jobs passed",
+    "report": "Test report",
+}
+# Each test leg keeps its results in a folder named as its artifact, under this folder, so that the
+# report's download puts every leg's files in a folder of its own however many legs uploaded.
+RESULTS_FOLDER = "test-results"
+RESULTS_PREFIX = "test-results-"
+NOTIFICATION_FILE = "test-report-notification.json"
 
 
 def test_gate(design: Design) -> str:
@@ -73,6 +91,17 @@ def _mode_install_step(design: Design) -> Step:
     )
 
 
+def report_script() -> str:
+    """The report job's script, on the runner's own Python (the job sets none up)."""
+    return scripts.python("run_report.py", scripts.RUNNER_PYTHON)
+
+
+def results_name(leg: dict[str, Any]) -> str:
+    """A test leg's results artifact, by its axes (the rules make them unique and plain names); with
+    ``${{ matrix.<axis> }}`` values, the name the workflow writes."""
+    return RESULTS_PREFIX + "-".join(str(leg[axis]) for axis in AXES)
+
+
 def _report_leg_condition(design: Design) -> str:
     leg = graph.report_leg(design)
     parts = [f"matrix.{key} == '{value}'" for key, value in leg.items()]
@@ -95,7 +124,7 @@ def _lint_job(design: Design, spec: JobSpec) -> Job:
     if lint.mypy:
         steps.append(step("Type-check (mypy)", run=f"{run}mypy {sources}\n"))
     return common.job(
-        name="Lint and type-check",
+        name=JOB_NAMES["lint"],
         runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
@@ -147,12 +176,14 @@ def _test_job(design: Design, spec: JobSpec) -> Job:
         steps.append(
             common.upload_artifact(design, "coverage-html", "htmlcov/", if_=_report_leg_condition(design))
         )
+    if test.report.enabled:
+        steps += _keep_results_steps(design)
     strategy: dict[str, Any] = {"fail-fast": test.fail_fast}
     if test.max_parallel is not None:
         strategy["max-parallel"] = test.max_parallel
     strategy["matrix"] = design.test.matrix.strategy()
     return common.job(
-        name="Test",
+        name=JOB_NAMES["test"],
         runs_on=spec.runner,
         timeout=test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
@@ -250,7 +281,7 @@ def _benchmark_job(design: Design, spec: JobSpec) -> Job:
             )
         )
     return common.job(
-        name="Benchmark",
+        name=JOB_NAMES["benchmark"],
         runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(
@@ -294,7 +325,7 @@ def _design_job(design: Design, spec: JobSpec) -> Job:
             )
         )
     return common.job(
-        name="Design matches the workflows",
+        name=JOB_NAMES["design"],
         runs_on=spec.runner,
         timeout=design.test.timeout_minutes,
         perms=permissions(contents=READ_CONTENTS),
@@ -310,7 +341,7 @@ def _passed_job(design: Design, spec: JobSpec) -> Job:
         f"contains(needs.*.result, '{result}')" for result in ("failure", "cancelled", "skipped")
     )
     return common.job(
-        name="All test jobs passed",
+        name=JOB_NAMES["passed"],
         runs_on=spec.runner,
         needs=spec.needs,
         if_="always()",
@@ -333,6 +364,122 @@ def _passed_job(design: Design, spec: JobSpec) -> Job:
     )
 
 
+def _keep_results_steps(design: Design) -> list[Step]:
+    """Every leg, failed ones too, keeps its JUnit report, its coverage report when coverage is measured,
+    and its job status so far, in a folder named as its artifact (see RESULTS_FOLDER)."""
+    name = results_name({axis: f"${{{{ matrix.{axis} }}}}" for axis in AXES})
+    reports = ["junit.xml", *(["coverage.xml"] if design.test.coverage.enabled else [])]
+    collect = step(
+        "Collect the test results",
+        if_="always()",
+        env={"RESULTS": name, "JOB_STATUS": "${{ job.status }}"},
+        run=(
+            f'mkdir -p "{RESULTS_FOLDER}/$RESULTS"\n'
+            f'printf \'%s\\n\' "$JOB_STATUS" > "{RESULTS_FOLDER}/$RESULTS/status.txt"\n'
+            f"for file in {' '.join(reports)}; do\n"
+            f'  if [ -f "$file" ]; then cp "$file" "{RESULTS_FOLDER}/$RESULTS/"; fi\n'
+            "done\n"
+        ),
+    )
+    upload = common.upload_artifact(
+        design,
+        name,
+        f"{RESULTS_FOLDER}/",
+        retention_days=design.test.report.retention_days,
+        title="Upload the test results",
+    )
+    return [collect, upload]
+
+
+def report_jobs(design: Design) -> list[dict[str, Any]]:
+    """The report's JOBS input: each job of the run it reports on, a test leg with its results folder,
+    by the name GitHub shows, with the design's estimate. test.yaml's estimates do not depend on the
+    trigger (only the image build's do)."""
+    catalog = load_catalog()
+    coverage_leg = graph.report_leg(design) if design.test.coverage.enabled else None
+    entries: list[dict[str, Any]] = []
+    for spec in graph.workflow_jobs(design, "test"):
+        if spec.id == "report":
+            continue
+        for leg in graph.expand_job(spec, JOB_NAMES[spec.id]):
+            runner = catalog.runner(leg.runner, design.runners)
+            minutes = estimate_minutes(design, spec, leg.matrix, runner.os, trigger="push", arch=runner.arch)
+            entry: dict[str, Any] = {"job": spec.id, "name": leg.name, "estimate_minutes": round(minutes, 2)}
+            if spec.id == "test":
+                entry["results"] = results_name(dict(leg.matrix))
+                entry["coverage_leg"] = coverage_leg is not None and all(
+                    leg.matrix.get(axis) == value for axis, value in coverage_leg.items()
+                )
+            entries.append(entry)
+    return entries
+
+
+def _report_job(design: Design, spec: JobSpec) -> Job:
+    """The run's report, on every run, failed ones too (`always()`): it never decides the run, so it
+    is not what `passed` needs. Downloading this run's artifacts needs no token scope (download-artifact's
+    README: by default it downloads only from the current run); listing the run's jobs does."""
+    report = design.test.report
+    env: dict[str, Any] = {
+        "JOBS": "".join(json.dumps(entry) + "\n" for entry in report_jobs(design)),
+        "RESULTS": "".join(f"{need} ${{{{ needs.{need}.result }}}}\n" for need in spec.needs),
+        "RESULTS_DIR": RESULTS_FOLDER,
+        "GITHUB_TOKEN": "${{ github.token }}",
+    }
+    if report.webhook_secret is not None:
+        env["NOTIFICATION_FILE"] = NOTIFICATION_FILE
+    steps = [
+        step(
+            "Download the test results",
+            uses_action="actions/download-artifact",
+            # merge-multiple: each leg's files are already in a folder of the leg's own
+            with_={"pattern": RESULTS_PREFIX + "*", "path": RESULTS_FOLDER, "merge-multiple": True},
+        ),
+        step("Write the test report", env=env, run=report_script()),
+    ]
+    if report.webhook_secret is not None:
+        steps.append(_notify_step(design, report.webhook_secret))
+    return common.job(
+        name=JOB_NAMES["report"],
+        runs_on=spec.runner,
+        needs=spec.needs,
+        if_="always()",
+        timeout=10,
+        perms=permissions(actions=("read", "list this run's jobs and their times (GitHub's REST API)")),
+        steps=steps,
+    )
+
+
+def notify_condition(design: Design) -> str:
+    """A push to the default branch in which a job failed; the report step may have failed too."""
+    branch = design.project.default_branch
+    return (
+        f"always() && github.event_name == 'push' && github.ref == 'refs/heads/{branch}'"
+        " && contains(needs.*.result, 'failure')"
+    )
+
+
+def _notify_step(design: Design, secret: str) -> Step:
+    """POSTs the report's `{"text": ...}` to the webhook URL the secret holds. The URL reaches curl
+    through the environment, never the script text; a failed notification warns and does not fail the
+    report."""
+    return step(
+        "Notify the webhook of the failure",
+        if_=notify_condition(design),
+        env={"WEBHOOK_URL": f"${{{{ secrets.{secret} }}}}", "NOTIFICATION_FILE": NOTIFICATION_FILE},
+        run=(
+            'if [ -z "$WEBHOOK_URL" ]; then\n'
+            f'  echo "::warning title=Test report::the secret {secret} holds no webhook URL; nothing sent"\n'
+            'elif [ ! -f "$NOTIFICATION_FILE" ]; then\n'
+            '  echo "::warning title=Test report::the report wrote no notification; nothing sent"\n'
+            "elif ! curl --fail --silent --show-error --max-time 30 --retry 2 \\\n"
+            "    --header 'Content-Type: application/json' \\\n"
+            '    --data-binary "@$NOTIFICATION_FILE" "$WEBHOOK_URL"; then\n'
+            '  echo "::warning title=Test report::the webhook did not take the notification"\n'
+            "fi\n"
+        ),
+    )
+
+
 def render(design: Design, design_file: str) -> str | None:
     builders: dict[str, common.JobBuilder] = {
         "lint": _lint_job,
@@ -340,6 +487,7 @@ def render(design: Design, design_file: str) -> str | None:
         "benchmark": _benchmark_job,
         "design": _design_job,
         "passed": _passed_job,
+        "report": _report_job,
     }
     # `passed` is the required check, so pull requests always run this workflow (blocks.triggers).
     on = common.triggers(design, graph.workflow_triggers(design, "test"), holds_required_check=True)

@@ -49,6 +49,7 @@ def test_the_folder_holds_the_scripts_the_renderers_use() -> None:
         "pip_audit_coverage.py",
         "pip_audit_summary.py",
         "project_packages.py",
+        "run_report.py",
         "sarif_summary.py",
     ]
     assert BASH_SCRIPTS == [
@@ -141,9 +142,17 @@ COMMAND_TEXT_COPIES = [
     "license_check",
     "license_headers",
     "pip_audit_coverage",
+    "run_report",
     "sarif_summary",
 ]
-CELL_COPIES = ["benchmark_comment", "license_check", "license_headers", "pip_audit_summary", "sarif_summary"]
+CELL_COPIES = [
+    "benchmark_comment",
+    "license_check",
+    "license_headers",
+    "pip_audit_summary",
+    "run_report",
+    "sarif_summary",
+]
 
 
 def helper(module: str, name: str) -> Any:
