@@ -88,3 +88,28 @@ def test_calibrate_prints_before_and_after_and_writes_only_with_write(
     assert main(["history", "calibrate", "--db", str(database), "--design", str(design), "--write"]) == 0
     assert "the fitted estimates are saved" in capsys.readouterr().out
     assert design.read_bytes() != original
+
+
+def test_the_recorded_history_imports_like_its_loader(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imported = tmp_path / "imported.sqlite"
+    assert main(["history", "import", "--db", str(imported), str(FIXTURE / "history.json")]) == 0
+    assert "83 runs, 591 jobs" in capsys.readouterr().out
+    with store.open_store(imported) as mine, store.open_store(database) as loaded:
+        assert mine.runs() == loaded.runs()
+        assert mine.jobs() == loaded.jobs()
+        assert list(mine.artifact_files()) == list(loaded.artifact_files())
+
+
+def test_calibrate_on_a_window_without_runs_says_so_in_one_line(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = str(FIXTURE / "design.yaml")
+    code = main(["history", "calibrate", "--db", str(database), "--design", design, "--since", "2030-01-01"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("pipekit history calibrate: no runs in the database for this window")
+        and err.count("\n") == 1
+    )

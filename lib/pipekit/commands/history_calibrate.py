@@ -31,6 +31,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
     from pipekit.history.calibrate import calibrate
 
     runs, jobs = read_history(args)
+    if not runs:
+        print(
+            "pipekit history calibrate: no runs in the database for this window; nothing to fit "
+            "(run `pipekit history fetch` or `pipekit history import` first)",
+            file=sys.stderr,
+        )
+        return 1
     result = calibrate(args.design, runs, jobs)
     sys.stdout.write(format_calibration(result, runs))
     if args.write:

@@ -97,12 +97,39 @@ def read_values(path: Path) -> Iterator[tuple[Any, str]]:
         position = end
 
 
+def is_recorded_history(value: Any) -> bool:
+    """Whether a JSON value is a recorded history (pipekit.history.recorded): runs with their jobs and
+    artifact files in one object, as the repository's test data and the monitoring notebook keep them."""
+    runs = value.get("runs") if isinstance(value, dict) else None
+    return isinstance(runs, list) and all(isinstance(entry, dict) and "run" in entry for entry in runs)
+
+
 def import_files(store: Store, paths: Sequence[Path], repo: str | None = None) -> ImportSummary:
     export = _Export()
+    recorded: list[dict[str, Any]] = []
     for path in paths:
         for value, where in read_values(path):
-            export.add(value, where)
+            if is_recorded_history(value):
+                recorded.append(value)
+                for entry in value["runs"]:  # the runs name the repository, like a gh export's
+                    export.add(entry["run"], where)
+                    export.add(entry.get("jobs") or {"jobs": []}, where)
+                export.add(value.get("workflows") or {"workflows": []}, where)
+            else:
+                export.add(value, where)
     summary = ImportSummary(repository=_repository(export, store, repo))
+    if recorded:
+        from pipekit.history.recorded import load_recorded  # keeps the artifact files the entries carry
+
+        for value in recorded:
+            summary.runs_saved += load_recorded(store, value)
+            summary.jobs_saved += sum(
+                len((entry.get("jobs") or {}).get("jobs", [])) for entry in value["runs"]
+            )
+        for entry in (entry for value in recorded for entry in value["runs"]):
+            export.runs.pop(int(entry["run"]["id"]), None)  # saved whole above
+            for job in (entry.get("jobs") or {}).get("jobs", []):
+                export.jobs.pop(int(job["id"]), None)
     runs = {run_id: _parsed(Run.from_api, data) for run_id, data in export.runs.items()}
     jobs_of: dict[int, list[Job]] = {}
     for data in export.jobs.values():
