@@ -5,6 +5,7 @@ message naming the cause."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import string
@@ -397,17 +398,32 @@ def test_a_design_changed_without_regenerating_fails_the_design_check(
         "enabled": True,
         "requirement": f"pipekit @ {pipekit_source.as_uri()}",
         "design": "pipeline.yaml",
-        "notebooks": None,
+        "notebooks": "notebooks/pipekit",
     }
     set_design(root, ("test", "design_check"), check)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipekit.cli", "notebooks", "--init", "--repo", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
     jobs = frozenset({"design"})
     clean = rehearse(root, workflows=frozenset({"test.yaml"}), jobs=jobs)
     assert failures(clean) == {}, reports.to_text(clean)
     assert [job.outcome for job in clean.jobs] == ["success"]
 
-    # The workflows come from the design as it was; the file now says something else, uncommitted to them.
+    # The workflows come from the design as it was; the file now says something else. And a notebook
+    # that no longer runs: both steps fail in the one run.
     rendered_from = load_design(root / "pipeline.yaml")
     set_design(root, ("test", "min_tests"), 7)
+    overview = root / "notebooks" / "pipekit" / "overview.ipynb"
+    notebook = json.loads(overview.read_text(encoding="utf-8"))
+    notebook["cells"].append(
+        {"cell_type": "code", "execution_count": None, "id": "planted", "metadata": {}, "outputs": [],
+         "source": ["raise RuntimeError('planted: this notebook no longer runs')"]}
+    )  # fmt: skip
+    overview.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
     report = session.run(
         root,
         rendered_from,
@@ -417,9 +433,9 @@ def test_a_design_changed_without_regenerating_fails_the_design_check(
         progress=lambda _: None,
     )
     print(reports.to_text(report))
-    [step] = failures(report)["design"]
-    assert step.name == "Workflows match the design (pipekit check)"
+    check_step, notebooks_step = failures(report)["design"]
+    assert check_step.name == "Workflows match the design (pipekit check)"
     # the annotation on the drifted file, as the run's page shows it
-    assert (
-        ".github/workflows/test.yaml" in step.reason and "is not what pipeline.yaml renders" in step.reason
-    ), step.reason
+    assert ".github/workflows/test.yaml" in check_step.reason, check_step.reason
+    assert "is not what pipeline.yaml renders" in check_step.reason, check_step.reason
+    assert notebooks_step.name == "Design notebooks run (nbval)"

@@ -681,6 +681,9 @@ def test_the_design_check_runs_pipekit_check_and_the_notebooks(rendered: Rendere
         "pipekit check --repo . --design pipeline.yaml\n"
     )
     assert "--nbval" in steps["Design notebooks run (nbval)"]["run"]
+    # the notebooks run after drift too (one run names every problem), but never without pipekit
+    assert steps["Install pipekit"]["id"] == "install"
+    assert steps["Design notebooks run (nbval)"]["if"] == "always() && steps.install.outcome == 'success'"
     assert steps["Design notebooks run (nbval)"]["run"].endswith(" notebooks/pipekit\n")
     assert job["permissions"] == {"contents": "read"}
     assert "design" in jobs_of(rendered, "uv")["passed"]["needs"]

@@ -307,7 +307,9 @@ def _design_job(design: Design, spec: JobSpec) -> Job:
     ]
     if check.notebooks is not None:
         install += f" {shlex.quote(tools.requirement('nbval'))} {shlex.quote(tools.requirement('pytest'))}"
-    steps.append(step("Install pipekit", env={"PIPEKIT": check.requirement}, run=install + "\n"))
+    steps.append(
+        step("Install pipekit", id="install", env={"PIPEKIT": check.requirement}, run=install + "\n")
+    )
     steps.append(
         step(
             "Workflows match the design (pipekit check)",
@@ -318,6 +320,8 @@ def _design_job(design: Design, spec: JobSpec) -> Job:
         steps.append(
             step(
                 "Design notebooks run (nbval)",
+                # also after drift, so one run names every problem; never without pipekit installed
+                if_="always() && steps.install.outcome == 'success'",
                 run=(
                     "python -m pytest -p no:cacheprovider --nbval --nbval-current-env "
                     f"{shlex.quote(check.notebooks)}\n"
