@@ -23,7 +23,7 @@ from ..hostile.support import Result, snapshot
 from ..repo.fixtures import poetry_service
 
 COPIES = ROOT / "notebooks"
-NAMES = sorted(path.name for path in COPIES.glob("*.ipynb"))
+NAMES = sorted(f"{name}.ipynb" for name in files.NOTEBOOKS)  # the design notebooks pipekit ships
 
 
 def pipekit(*args: str, cwd: Path) -> Result:
