@@ -7,23 +7,13 @@ own (schema version 1): the `jobs` table's columns in the order of `Job`'s field
 
 from __future__ import annotations
 
-import dataclasses
-import json
-
-from pipekit.history.store import Job, Run, Store
-
-_FIELDS = tuple(field.name for field in dataclasses.fields(Job) if field.name != "steps")
+from pipekit.history.store import JOB_COLUMNS, Job, Run, Store, job_from_row
 
 
 def jobs_of(store: Store, runs: list[Run]) -> list[Job]:
     """The jobs of every attempt of `runs`, without steps, in the order `Store.jobs` gives them."""
     order = {run.id: index for index, run in enumerate(runs)}
-    rows = store.connection.execute(f"SELECT {', '.join(_FIELDS)} FROM jobs ORDER BY run_id, id")
-    jobs = []
-    for row in rows:
-        if row[1] in order:
-            values = dict(zip(_FIELDS, row, strict=True))
-            values["labels"] = tuple(json.loads(values["labels"]))
-            jobs.append(Job(**values))
+    rows = store.connection.execute(f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY run_id, id")
+    jobs = [job_from_row(row) for row in rows if row[1] in order]
     jobs.sort(key=lambda job: (order[job.run_id], job.id))
     return jobs

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -388,9 +388,7 @@ class Store:
                 steps.setdefault(row[0], []).append(Step(**dict(zip(_STEP_FIELDS, row[1:], strict=True))))
         jobs = []
         for row in rows:
-            values = dict(zip(_JOB_FIELDS, row, strict=True))
-            values["labels"] = tuple(json.loads(values["labels"]))
-            jobs.append(Job(**values, steps=tuple(steps.get(row[0], ()))))
+            jobs.append(job_from_row(row, tuple(steps.get(row[0], ()))))
         return jobs
 
     def artifact_files(self, kind: str | None = None) -> Iterator[tuple[Artifact, ArtifactFile]]:
@@ -417,7 +415,16 @@ class Store:
 
 
 _RUN_FIELDS = tuple(field.name for field in dataclasses.fields(Run))
-_JOB_FIELDS = tuple(field.name for field in dataclasses.fields(Job) if field.name != "steps")
+JOB_COLUMNS = tuple(field.name for field in dataclasses.fields(Job) if field.name != "steps")
+
+
+def job_from_row(row: Sequence[Any], steps: tuple[Step, ...] = ()) -> Job:
+    """A `jobs` row (its columns in JOB_COLUMNS order) as a Job."""
+    values = dict(zip(JOB_COLUMNS, row, strict=True))
+    values["labels"] = tuple(json.loads(values["labels"]))
+    return Job(**values, steps=steps)
+
+
 _STEP_FIELDS = tuple(field.name for field in dataclasses.fields(Step))
 
 
